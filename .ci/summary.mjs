@@ -1,0 +1,34 @@
+// Prints the closing CI line `N passed, N failed`, summed over Vitest (JSON report) and pytest (its summary
+// line). A runner that crashed without a report counts as one failure. Exits 1 when anything failed.
+// Usage: node .ci/summary.mjs <vitest-report.json> <pytest.log> <pytest exit code>
+import { existsSync, readFileSync } from 'node:fs';
+
+function vitestCounts(reportPath) {
+  if (!existsSync(reportPath)) return { passed: 0, failed: 1, note: 'vitest wrote no report' };
+  const report = JSON.parse(readFileSync(reportPath, 'utf8'));
+  // A test file that fails to load has status 'failed' and no tests: count it as one failure.
+  const brokenFiles = report.testResults.filter(
+    (f) => f.status === 'failed' && f.assertionResults.length === 0,
+  );
+  return { passed: report.numPassedTests, failed: report.numFailedTests + brokenFiles.length };
+}
+
+function pytestCounts(logPath, exitCode) {
+  if (exitCode === 5) return { passed: 0, failed: 0 }; // no tests collected
+  const lines = existsSync(logPath) ? readFileSync(logPath, 'utf8').trim().split('\n') : [];
+  // The summary is the last line, e.g. "3 passed, 1 failed, 2 warnings in 0.52s" or "== 1 error in 0.1s ==".
+  const last = lines.at(-1) ?? '';
+  const count = (word) => Number(last.match(new RegExp(`(\\d+) ${word}`))?.[1] ?? 0);
+  const passed = count('passed');
+  const failed = count('failed') + count('errors?');
+  if (exitCode !== 0 && failed === 0) return { passed, failed: 1, note: `pytest exited ${exitCode}` };
+  return { passed, failed };
+}
+
+const [reportPath, logPath, pytestExit] = process.argv.slice(2);
+const runs = [vitestCounts(reportPath), pytestCounts(logPath, Number(pytestExit))];
+for (const run of runs) if (run.note) console.log(`note: ${run.note}`);
+const passed = runs.reduce((sum, r) => sum + r.passed, 0);
+const failed = runs.reduce((sum, r) => sum + r.failed, 0);
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed > 0 ? 1 : 0);
