@@ -1,0 +1,76 @@
+// Write a file atomically: a temp file in the same folder, fsync, rename. Readers see the old file or the
+// new one, never half of one; on any error the temp file is removed and the target is untouched.
+import { randomBytes } from 'node:crypto';
+import { open, realpath, rename, rm, stat } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import { ImageError } from './errors';
+
+export interface AtomicWriteOptions {
+  /** Paths that must never be overwritten (the original photo). */
+  protect?: readonly string[];
+  /** Refuse to replace an existing file (default false: replace it). */
+  noClobber?: boolean;
+}
+
+export async function writeFileAtomic(
+  target: string,
+  data: Uint8Array,
+  options: AtomicWriteOptions = {},
+): Promise<void> {
+  const path = resolve(target);
+  await assertWritable(path, options);
+  const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+  try {
+    const handle = await open(temp, 'wx');
+    try {
+      await handle.writeFile(data);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temp, path);
+  } catch (error) {
+    await rm(temp, { force: true });
+    throw writeError(path, error);
+  }
+  await syncFolder(dirname(path));
+}
+
+async function assertWritable(path: string, options: AtomicWriteOptions): Promise<void> {
+  const existing = await stat(path).catch(() => undefined);
+  for (const protectedPath of options.protect ?? []) {
+    if (await samePath(path, protectedPath, existing)) {
+      throw new ImageError('protected', path, `${path}: refusing to overwrite the original photo`);
+    }
+  }
+  if (existing && options.noClobber) {
+    throw new ImageError('write-failed', path, `${path}: a file with this name already exists`);
+  }
+}
+
+/** Same file by resolved path, real path (symlinks) or inode (hard links). */
+async function samePath(path: string, other: string, existing: Awaited<ReturnType<typeof stat>> | undefined) {
+  if (resolve(other) === path) return true;
+  const otherStat = await stat(other).catch(() => undefined);
+  if (!existing || !otherStat) return false;
+  if (existing.dev === otherStat.dev && existing.ino === otherStat.ino) return true;
+  return (await realpath(path)) === (await realpath(other));
+}
+
+function writeError(path: string, error: unknown): ImageError {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOSPC' || code === 'EDQUOT') {
+    return new ImageError('disk-full', path, `${path}: not enough disk space; nothing was written`, {
+      cause: error,
+    });
+  }
+  const detail = error instanceof Error ? error.message : String(error);
+  return new ImageError('write-failed', path, `${path}: could not be written (${detail})`, { cause: error });
+}
+
+/** Makes the rename durable; some file systems refuse to fsync a folder, which is harmless. */
+async function syncFolder(folder: string): Promise<void> {
+  const handle = await open(folder, 'r').catch(() => undefined);
+  await handle?.sync().catch(() => undefined);
+  await handle?.close();
+}

@@ -1,0 +1,121 @@
+// Decode a photo file to upright RGB pixels in its own colour space (sharp only).
+import { stat } from 'node:fs/promises';
+import sharp, { type Metadata } from 'sharp';
+import { ImageError, readError } from './errors';
+import { uint16View } from './pixels';
+import type { DecodedPhoto, PhotoFormat } from './types';
+
+/** sharp's own default (0x3FFF squared, ~268 MP), stated here so the guard is explicit. */
+export const DEFAULT_PIXEL_LIMIT = 16383 * 16383;
+
+export interface DecodeOptions {
+  /** Refuse images with more pixels than this (decompression bombs). */
+  pixelLimit?: number;
+}
+
+/** What sharp's metadata says about a file, reduced to what decoding needs. */
+export interface Probe {
+  format: PhotoFormat;
+  depth: 8 | 16;
+  cmyk: boolean;
+  hasAlpha: boolean;
+  orientation: number;
+  icc: Buffer | undefined;
+}
+
+export async function decodePhoto(path: string, options: DecodeOptions = {}): Promise<DecodedPhoto> {
+  const pixelLimit = options.pixelLimit ?? DEFAULT_PIXEL_LIMIT;
+  await assertFile(path);
+  const probe = await probePhoto(path, pixelLimit);
+  try {
+    let image = sharp(path, { limitInputPixels: pixelLimit, failOn: 'error' }).autoOrient().removeAlpha();
+    // Stay in the source colour space; CMYK has no RGB meaning, so it alone is converted to sRGB.
+    image = probe.cmyk ? image : image.keepIccProfile();
+    image =
+      probe.depth === 16
+        ? image.pipelineColourspace('rgb16').toColourspace('rgb16').raw({ depth: 'ushort' })
+        : image.toColourspace('srgb').raw();
+    const { data, info } = await image.toBuffer({ resolveWithObject: true });
+    return {
+      width: info.width,
+      height: info.height,
+      channels: 3,
+      depth: probe.depth,
+      data: probe.depth === 16 ? uint16View(data) : new Uint8Array(data.buffer, data.byteOffset, data.length),
+      format: probe.format,
+      hasAlpha: probe.hasAlpha,
+      orientation: probe.orientation,
+      ...(probe.icc && !probe.cmyk ? { icc: probe.icc } : {}),
+      sourcePath: path,
+    };
+  } catch (error) {
+    throw readError(path, error);
+  }
+}
+
+async function assertFile(path: string): Promise<void> {
+  try {
+    const info = await stat(path);
+    if (!info.isFile()) throw new ImageError('unsupported', path, `${path}: not a file`);
+  } catch (error) {
+    if (error instanceof ImageError) throw error;
+    throw new ImageError('not-found', path, `${path}: file not found`, { cause: error });
+  }
+}
+
+/** Reads the header only: format, depth and size, so limits are checked before any pixel is decoded. */
+export async function probePhoto(path: string, pixelLimit = DEFAULT_PIXEL_LIMIT): Promise<Probe> {
+  let meta: Metadata;
+  try {
+    meta = await sharp(path, { limitInputPixels: false }).metadata();
+  } catch (error) {
+    throw readError(path, error);
+  }
+  const format = photoFormat(meta);
+  if (!format) {
+    const name = meta.format === 'heif' ? `HEIF (${meta.compression ?? 'unknown'})` : meta.format;
+    throw new ImageError(
+      'unsupported',
+      path,
+      `${path}: ${name} files are not supported (JPEG, PNG, TIFF, WebP, AVIF are)`,
+    );
+  }
+  if (meta.depth !== 'uchar' && meta.depth !== 'ushort') {
+    throw new ImageError(
+      'unsupported',
+      path,
+      `${path}: ${meta.depth} samples are not supported (8 or 16-bit are)`,
+    );
+  }
+  const pixels = (meta.width ?? 0) * (meta.height ?? 0);
+  if (pixels > pixelLimit) {
+    const mp = (n: number) => `${(n / 1e6).toFixed(1)} MP`;
+    throw new ImageError(
+      'too-large',
+      path,
+      `${path}: ${meta.width}x${meta.height} (${mp(pixels)}) is over the ${mp(pixelLimit)} limit`,
+    );
+  }
+  return {
+    format,
+    depth: meta.depth === 'ushort' ? 16 : 8,
+    cmyk: meta.space === 'cmyk',
+    hasAlpha: meta.hasAlpha ?? false,
+    orientation: meta.orientation ?? 1,
+    icc: meta.icc,
+  };
+}
+
+function photoFormat(meta: Metadata): PhotoFormat | undefined {
+  switch (meta.format) {
+    case 'jpeg':
+    case 'png':
+    case 'tiff':
+    case 'webp':
+      return meta.format;
+    case 'heif':
+      return meta.compression === 'av1' ? 'avif' : undefined;
+    default:
+      return undefined;
+  }
+}

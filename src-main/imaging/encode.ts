@@ -1,0 +1,115 @@
+// Encode processed RGB pixels, carrying EXIF/XMP/ICC over from the original photo (sharp only).
+// The pixels are composited over the original file opened with keepMetadata(), so every metadata field
+// sharp can write survives; orientation becomes 1 because the pixels are already upright.
+import sharp, { type Metadata, type Sharp } from 'sharp';
+import { ImageError, readError } from './errors';
+import { FORMAT_FACTS } from './formats';
+import { assertRgb, convertDepth } from './pixels';
+import type { BitDepth, PhotoFormat, RgbPixels } from './types';
+
+export const DEFAULT_QUALITY = 92;
+
+export interface EncodeOptions {
+  format: PhotoFormat;
+  /** 1..100 for JPEG, WebP and AVIF; ignored by PNG and TIFF. */
+  quality?: number;
+  /** WebP and AVIF only. */
+  lossless?: boolean;
+  /** Output bit depth; defaults to the pixels' depth. 16 falls back to 8 (with a warning) where impossible. */
+  depth?: BitDepth;
+  /** Path of the original photo, whose EXIF, XMP and ICC profile are carried over. */
+  original?: string;
+}
+
+export interface EncodeResult {
+  data: Buffer;
+  format: PhotoFormat;
+  depth: BitDepth;
+  /** Things the output could not keep, in plain words. */
+  warnings: string[];
+}
+
+export async function encodePhoto(pixels: RgbPixels, options: EncodeOptions): Promise<EncodeResult> {
+  assertRgb(pixels);
+  const quality = options.quality ?? DEFAULT_QUALITY;
+  if (!Number.isInteger(quality) || quality < 1 || quality > 100) {
+    throw new RangeError(`quality must be an integer from 1 to 100, got ${quality}`);
+  }
+  const warnings: string[] = [];
+  const depth = outputDepth(pixels.depth, options, warnings);
+  const output = convertDepth(pixels, depth);
+  let image = options.original ? await overOriginal(output, options, warnings) : fromPixels(output);
+  if (depth === 16) image = image.toColourspace('rgb16');
+  const data = await withFormat(image, options.format, quality, options.lossless ?? false).toBuffer();
+  return { data, format: options.format, depth, warnings };
+}
+
+function outputDepth(pixelDepth: BitDepth, options: EncodeOptions, warnings: string[]): BitDepth {
+  const wanted = options.depth ?? pixelDepth;
+  const max = FORMAT_FACTS[options.format].maxDepth;
+  if (wanted <= max) return wanted;
+  warnings.push(`${options.format.toUpperCase()} cannot hold 16-bit pixels: written as 8-bit`);
+  return max;
+}
+
+function fromPixels(pixels: RgbPixels): Sharp {
+  const { width, height } = pixels;
+  // Raw input depth follows the typed array: Uint16Array is read as 16-bit.
+  return sharp(pixels.data, { raw: { width, height, channels: 3 } });
+}
+
+async function overOriginal(pixels: RgbPixels, options: EncodeOptions, warnings: string[]): Promise<Sharp> {
+  const path = options.original!;
+  const meta = await originalMetadata(path);
+  const upright = meta.autoOrient;
+  if (upright.width !== pixels.width || upright.height !== pixels.height) {
+    throw new ImageError(
+      'wrong-size',
+      path,
+      `${path}: pixels are ${pixels.width}x${pixels.height} but the original is ${upright.width}x${upright.height} upright`,
+    );
+  }
+  let image = sharp(path, { limitInputPixels: false, failOn: 'none' }).autoOrient();
+  if (pixels.depth === 16) image = image.pipelineColourspace('rgb16');
+  const { width, height } = pixels;
+  // composite() accepts typed arrays at run time (the typings say Buffer); depth follows the array type.
+  const overlay = pixels.data as unknown as Buffer;
+  image = image
+    .composite([{ input: overlay, raw: { width, height, channels: 3 }, top: 0, left: 0 }])
+    .removeAlpha();
+  if (meta.space === 'cmyk') {
+    warnings.push('the CMYK colour profile of the original cannot describe RGB pixels: written as sRGB');
+    image = image.toColourspace('srgb').keepExif().keepXmp();
+  } else {
+    image = image.keepMetadata();
+  }
+  if (meta.exif && !FORMAT_FACTS[options.format].holdsExif) {
+    warnings.push(`${options.format.toUpperCase()} cannot hold EXIF: EXIF not carried over`);
+  }
+  if (meta.hasAlpha) warnings.push('the transparency of the original is not kept');
+  return image;
+}
+
+async function originalMetadata(path: string): Promise<Metadata> {
+  try {
+    return await sharp(path, { limitInputPixels: false }).metadata();
+  } catch (error) {
+    throw readError(path, error);
+  }
+}
+
+function withFormat(image: Sharp, format: PhotoFormat, quality: number, lossless: boolean): Sharp {
+  switch (format) {
+    case 'jpeg':
+      return image.jpeg({ quality, chromaSubsampling: quality >= 90 ? '4:4:4' : '4:2:0' });
+    case 'png':
+      return image.png({ compressionLevel: 6 });
+    case 'tiff':
+      // sharp's TIFF default is JPEG compression: lossless deflate instead.
+      return image.tiff({ compression: 'deflate', predictor: 'horizontal' });
+    case 'webp':
+      return image.webp({ quality, lossless });
+    case 'avif':
+      return image.avif({ quality, lossless });
+  }
+}

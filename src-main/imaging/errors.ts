@@ -1,0 +1,46 @@
+// One typed error for everything imaging can refuse; `code` says why, the message names the file.
+
+export type ImageErrorCode =
+  | 'not-found'
+  | 'unsupported'
+  | 'corrupt'
+  | 'too-large'
+  | 'wrong-size'
+  | 'protected'
+  | 'disk-full'
+  | 'write-failed';
+
+export class ImageError extends Error {
+  override readonly name = 'ImageError';
+
+  constructor(
+    readonly code: ImageErrorCode,
+    readonly path: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** Maps an error thrown by sharp while reading `path` to an ImageError. */
+export function readError(path: string, error: unknown): ImageError {
+  if (error instanceof ImageError) return error;
+  const detail = error instanceof Error ? error.message : String(error);
+  if (/unsupported image format/i.test(detail)) {
+    return new ImageError('unsupported', path, `${path}: not an image format Deblur Studio can read`, {
+      cause: error,
+    });
+  }
+  if (/pixel limit/i.test(detail)) {
+    return new ImageError('too-large', path, `${path}: image has more pixels than the limit`, {
+      cause: error,
+    });
+  }
+  if (/missing|ENOENT|no such file/i.test(detail)) {
+    return new ImageError('not-found', path, `${path}: file not found`, { cause: error });
+  }
+  return new ImageError('corrupt', path, `${path}: the image is damaged or truncated (${detail})`, {
+    cause: error,
+  });
+}

@@ -1,0 +1,21 @@
+// Public surface of imaging/: photo decode/encode with metadata carry-over, masks, maps, atomic writes.
+export { writeFileAtomic, type AtomicWriteOptions } from './atomic-write';
+export { DEFAULT_PIXEL_LIMIT, decodePhoto, probePhoto, type DecodeOptions } from './decode';
+export { DEFAULT_QUALITY, encodePhoto, type EncodeOptions, type EncodeResult } from './encode';
+export { ImageError, type ImageErrorCode } from './errors';
+export { FORMAT_FACTS, formatFromPath } from './formats';
+export { encodeMapPng, mapToGray, saveMap, type FloatMap } from './maps';
+export {
+  FORCE_MIN,
+  PROTECT_MAX,
+  encodeMaskPng,
+  guideToMask,
+  loadMask,
+  maskToGuide,
+  saveMask,
+  sidecarPath,
+  type Mask,
+} from './mask';
+export { convertDepth } from './pixels';
+export { savePhoto } from './save';
+export { PHOTO_FORMATS, type BitDepth, type DecodedPhoto, type PhotoFormat, type RgbPixels } from './types';

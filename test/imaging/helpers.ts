@@ -1,0 +1,95 @@
+// Test photos generated with sharp itself in temp folders (no photographs are committed).
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import sharp, { type Sharp } from 'sharp';
+import { afterEach } from 'vitest';
+
+const folders: string[] = [];
+
+/** A fresh temp folder, removed after the test. */
+export async function tempFolder(): Promise<string> {
+  const folder = await mkdtemp(join(tmpdir(), 'deblur-imaging-'));
+  folders.push(folder);
+  return folder;
+}
+
+afterEach(async () => {
+  await Promise.all(folders.splice(0).map((folder) => rm(folder, { recursive: true, force: true })));
+});
+
+export const EXIF = {
+  IFD0: { Make: 'DeblurCam', Model: 'Model X1', Copyright: 'Test Author' },
+  IFD2: { ExposureTime: '1/50', ISOSpeedRatings: '400' },
+  IFD3: {
+    GPSLatitudeRef: 'N',
+    GPSLatitude: '48/1 51/1 2400/100',
+    GPSLongitudeRef: 'E',
+    GPSLongitude: '2/1 21/1 0/1',
+  },
+};
+
+export const XMP =
+  '<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">' +
+  '<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/" dc:format="image/test">' +
+  '<dc:creator><rdf:Seq><rdf:li>Deblur Tester</rdf:li></rdf:Seq></dc:creator>' +
+  '</rdf:Description></rdf:RDF></x:xmpmeta>';
+
+/** 8-bit RGB test pattern; the top-left 8x8 block is pure red, the rest a dark gradient. */
+export function pattern8(width: number, height: number): Uint8Array {
+  const data = new Uint8Array(width * height * 3);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const i = (y * width + x) * 3;
+      const red = x < 8 && y < 8;
+      data[i] = red ? 255 : (x * 3) % 80;
+      data[i + 1] = red ? 0 : (y * 5) % 80;
+      data[i + 2] = red ? 0 : ((x + y) * 7) % 80;
+    }
+  }
+  return data;
+}
+
+/** 16-bit RGB noise-like pattern using the whole 0..65535 range. */
+export function pattern16(width: number, height: number): Uint16Array {
+  const data = new Uint16Array(width * height * 3);
+  for (let i = 0; i < data.length; i++) data[i] = (i * 2654435761) % 65536;
+  return data;
+}
+
+export interface PhotoSpec {
+  width?: number;
+  height?: number;
+  /** EXIF orientation tag to write (note: withMetadata also embeds an sRGB profile unless icc is set). */
+  orientation?: number;
+  icc?: 'p3' | 'srgb';
+  exif?: boolean;
+  xmp?: boolean;
+  depth?: 8 | 16;
+}
+
+/** Writes a generated photo to `folder/name` (format from the extension) and returns its path. */
+export async function makePhoto(folder: string, name: string, spec: PhotoSpec = {}): Promise<string> {
+  const { width = 48, height = 32 } = spec;
+  const pixels = spec.depth === 16 ? pattern16(width, height) : pattern8(width, height);
+  let image: Sharp = sharp(pixels, { raw: { width, height, channels: 3 } });
+  if (spec.depth === 16) image = image.toColourspace('rgb16');
+  if (spec.orientation) image = image.withMetadata({ orientation: spec.orientation });
+  if (spec.icc) image = image.withIccProfile(spec.icc);
+  if (spec.exif) image = image.withExifMerge(EXIF);
+  if (spec.xmp) image = image.withXmp(XMP);
+  const path = join(folder, name);
+  await writeFile(path, await formatByName(image, name).toBuffer());
+  return path;
+}
+
+function formatByName(image: Sharp, name: string): Sharp {
+  const ext = name.slice(name.lastIndexOf('.') + 1).toLowerCase();
+  if (ext === 'jpg' || ext === 'jpeg') return image.jpeg({ quality: 95 });
+  if (ext === 'png') return image.png();
+  if (ext === 'webp') return image.webp({ quality: 95 });
+  if (ext === 'avif') return image.avif({ quality: 80 });
+  if (ext === 'tif' || ext === 'tiff') return image.tiff({ compression: 'deflate' });
+  if (ext === 'gif') return image.gif();
+  throw new Error(`no test format for ${name}`);
+}
