@@ -134,7 +134,7 @@ def object_motion(rng, shape_hw, obj_hw, moving, max_len):
     rot = rng.normal(0, 0.08) if rng.random() < 0.4 else 0.0   # radians over the exposure
     zoom = rng.uniform(-0.08, 0.08) if rng.random() < 0.25 else 0.0
     radius = max(obj_hw) / 2
-    n_t = int(np.clip(np.ceil(2 * (length + (abs(rot) + abs(zoom)) * radius)), 16, 64))
+    n_t = int(np.clip(np.ceil(2 * (length + (abs(rot) + abs(zoom)) * radius)), 16, 96))
     t = np.append((np.arange(n_t) + 0.5) / n_t, 0.5)
     s = time_warp(rng, t)
     pts = path_points(rng, length, s)
