@@ -1,0 +1,74 @@
+"""Read the built set (see build.py for the layout) for training and evaluation.
+
+    from training.data.reader import load_triplet, SynthPairs
+    blur, sharp, mask = load_triplet("training/.data/synth", "train", "000123")
+    ds = SynthPairs("training/.data/synth", "train", crop=128)   # torch Dataset
+
+numpy side: uint8 arrays, blur/sharp HxWx3 RGB, mask HxW in {0, 255}.
+torch side: float32 tensors in [0, 1], blur/sharp 3xHxW, mask 1xHxW in {0, 1}.
+"""
+import json
+import os
+
+import numpy as np
+from PIL import Image
+
+
+def read_index(root):
+    with open(os.path.join(root, "index.json")) as fh:
+        return json.load(fh)
+
+
+def load_triplet(root, split, sample_id):
+    stem = os.path.join(root, split, sample_id)
+    blur = np.asarray(Image.open(stem + "_blur.png").convert("RGB"))
+    sharp = np.asarray(Image.open(stem + "_sharp.png").convert("RGB"))
+    mask = np.asarray(Image.open(stem + "_mask.png").convert("L"))
+    return blur, sharp, mask
+
+
+def blur_aware_box(rng, mask, crop, around_blur):
+    """Top-left of a crop x crop window; with around_blur, centred on a random blurred pixel
+    (the paper samples half its crops around blurred regions)."""
+    h, w = mask.shape
+    ys, xs = np.nonzero(mask) if around_blur else ((), ())
+    if len(ys):
+        k = rng.integers(len(ys))
+        y, x = ys[k] - crop // 2, xs[k] - crop // 2
+    else:
+        y, x = rng.integers(0, h - crop + 1), rng.integers(0, w - crop + 1)
+    return int(np.clip(y, 0, h - crop)), int(np.clip(x, 0, w - crop))
+
+
+class SynthPairs:
+    """torch-style Dataset over one split ("train", "val", "val_full").
+
+    crop: optional square crop size (random; blur_aware share centred on blur), with random
+    horizontal flips when augment=True. Without crop, whole images are returned.
+    """
+
+    def __init__(self, root, split, crop=None, blur_aware=0.5, augment=True, seed=0):
+        self.root, self.split, self.crop = root, split, crop
+        self.blur_aware, self.augment = blur_aware, augment
+        self.meta = read_index(root)[split]
+        self.rng = np.random.default_rng(seed)
+
+    def __len__(self):
+        return len(self.meta)
+
+    def __getitem__(self, i):
+        import torch  # only the torch side needs it
+
+        blur, sharp, mask = load_triplet(self.root, self.split, self.meta[i]["id"])
+        if self.crop:
+            y, x = blur_aware_box(self.rng, mask, self.crop, self.rng.random() < self.blur_aware)
+            sl = (slice(y, y + self.crop), slice(x, x + self.crop))
+            blur, sharp, mask = blur[sl], sharp[sl], mask[sl]
+        if self.augment and self.rng.random() < 0.5:
+            blur, sharp, mask = blur[:, ::-1], sharp[:, ::-1], mask[:, ::-1]
+
+        def chw(a):
+            return torch.from_numpy(np.ascontiguousarray(a).transpose(2, 0, 1)).float() / 255
+
+        m = torch.from_numpy(np.ascontiguousarray(mask)[None].astype(np.float32) / 255)
+        return {"blur": chw(blur), "sharp": chw(sharp), "mask": m, "kind": self.meta[i]["kind"]}

@@ -1,0 +1,36 @@
+"""Round trip of the on-disk layout written by build.py and read by reader.py (tiny, in tmp)."""
+import json
+
+import numpy as np
+
+from training.data import build, reader, synth
+from training.tests.test_data_synth import OBJECTS, PHOTOS
+
+
+def test_build_layout_roundtrip(tmp_path):
+    metas = []
+    (tmp_path / "train").mkdir()
+    for i in range(3):
+        b, s, m, meta = synth.synth_sample([5, i], PHOTOS, OBJECTS, size=64, kind="local")
+        build.save_triplet(str(tmp_path / "train"), i, b, s, m)
+        meta["id"] = f"{i:06d}"
+        metas.append(meta)
+        b2, s2, m2 = reader.load_triplet(str(tmp_path), "train", meta["id"])
+        np.testing.assert_array_equal(b, b2)  # lossless, including JPEG-degraded inputs
+        np.testing.assert_array_equal(s, s2)
+        np.testing.assert_array_equal(m, m2)
+        assert b2.dtype == np.uint8 and b2.shape == (64, 64, 3) and m2.shape == (64, 64)
+    (tmp_path / "index.json").write_text(json.dumps({"train": metas}))
+    ds = reader.SynthPairs(str(tmp_path), "train", crop=32)
+    item = ds[0]
+    assert tuple(item["blur"].shape) == (3, 32, 32) and tuple(item["mask"].shape) == (1, 32, 32)
+    assert float(item["blur"].max()) <= 1.0 and set(item["mask"].unique().tolist()) <= {0.0, 1.0}
+
+
+def test_split_is_by_whole_photo():
+    photos = [{"group": f"g{i // 2}", "size": [300 if i < 30 else 100] * 2} for i in range(60)]
+    tr, va = build.split_photos(photos, seed=0)
+    assert tr and va and not set(tr) & set(va)
+    groups_tr = {photos[i]["group"] for i in tr}
+    assert not groups_tr & {photos[i]["group"] for i in va}  # duplicates stay together
+    assert build.split_photos(photos, seed=0) == (tr, va)
