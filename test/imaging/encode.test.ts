@@ -1,0 +1,115 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import exifReader from 'exif-reader';
+import sharp from 'sharp';
+import { describe, expect, it } from 'vitest';
+import { decodePhoto } from '../../src-main/imaging/decode';
+import { encodePhoto } from '../../src-main/imaging/encode';
+import { ImageError } from '../../src-main/imaging/errors';
+import type { PhotoFormat } from '../../src-main/imaging/types';
+import { makePhoto, pattern8, tempFolder } from './helpers';
+
+/** Inverts the pixels, standing in for "processed". */
+function processed<T extends Uint8Array | Uint16Array>(data: T, max: number): T {
+  return data.map((v) => max - v) as T;
+}
+
+describe('encodePhoto carries metadata over from the original', () => {
+  it.each<[string, PhotoFormat]>([
+    ['jpg', 'jpeg'],
+    ['png', 'png'],
+    ['webp', 'webp'],
+    ['avif', 'avif'],
+  ])('%s: EXIF (with GPS), XMP, ICC survive; orientation becomes 1', async (ext, format) => {
+    const original = await makePhoto(await tempFolder(), `orig.${ext}`, {
+      orientation: 6,
+      icc: 'p3',
+      exif: true,
+      xmp: true,
+    });
+    const source = await sharp(original).metadata();
+    const photo = await decodePhoto(original);
+    const result = await encodePhoto({ ...photo, data: processed(photo.data, 255) }, { format, original });
+    expect(result.warnings).toEqual([]);
+
+    const out = await sharp(result.data).metadata();
+    expect(out.format).toBe(format === 'avif' ? 'heif' : format);
+    expect(out.autoOrient).toEqual({ width: 32, height: 48 });
+    expect(out.orientation ?? 1).toBe(1);
+    expect(out.icc?.equals(source.icc!)).toBe(true);
+    expect(out.xmp?.equals(source.xmp!)).toBe(true);
+    const exif = exifReader(out.exif!);
+    expect(exif.Image).toMatchObject({ Make: 'DeblurCam', Model: 'Model X1', Copyright: 'Test Author' });
+    expect(exif.Photo?.ISOSpeedRatings).toBe(400);
+    expect(exif.GPSInfo).toMatchObject({
+      GPSLatitudeRef: 'N',
+      GPSLatitude: [48, 51, 24],
+      GPSLongitudeRef: 'E',
+    });
+    expect(exif.GPSInfo?.GPSLongitude).toEqual([2, 21, 0]);
+  });
+
+  it('PNG output round-trips the processed pixels exactly, in the source colour space', async () => {
+    const original = await makePhoto(await tempFolder(), 'orig.jpg', { icc: 'p3', orientation: 8 });
+    const photo = await decodePhoto(original);
+    const pixels = processed(photo.data, 255);
+    const result = await encodePhoto({ ...photo, data: pixels }, { format: 'png', original });
+    const back = await sharp(result.data).keepIccProfile().raw().toBuffer();
+    expect(Buffer.from(pixels).equals(back)).toBe(true);
+  });
+
+  it.each<[string, PhotoFormat]>([
+    ['tif', 'tiff'],
+    ['png', 'png'],
+  ])('16-bit %s stays 16-bit and exact end to end', async (ext, format) => {
+    const folder = await tempFolder();
+    const original = await makePhoto(folder, `deep.${ext}`, { depth: 16, icc: 'p3', orientation: 3 });
+    const photo = await decodePhoto(original);
+    expect(photo.depth).toBe(16);
+    const pixels = processed(photo.data, 65535);
+    const result = await encodePhoto({ ...photo, data: pixels }, { format, original });
+    expect(result.depth).toBe(16);
+    const out = await sharp(result.data).metadata();
+    expect(out.depth).toBe('ushort');
+    expect(out.icc?.equals(photo.icc!)).toBe(true);
+    const written = join(folder, `out.${ext}`);
+    await writeFile(written, result.data);
+    const again = await decodePhoto(written);
+    expect(again.data).toEqual(pixels);
+  });
+
+  it('TIFF cannot hold EXIF: says so, keeps ICC and XMP', async () => {
+    const original = await makePhoto(await tempFolder(), 'orig.jpg', { icc: 'p3', exif: true, xmp: true });
+    const photo = await decodePhoto(original);
+    const result = await encodePhoto(photo, { format: 'tiff', original });
+    expect(result.warnings).toEqual(['TIFF cannot hold EXIF: EXIF not carried over']);
+    const out = await sharp(result.data).metadata();
+    expect(out.icc?.equals(photo.icc!)).toBe(true);
+    expect(out.xmp).toBeDefined();
+  });
+
+  it('16-bit requested for JPEG gives 8-bit and a warning', async () => {
+    const original = await makePhoto(await tempFolder(), 'deep.png', { depth: 16 });
+    const photo = await decodePhoto(original);
+    const result = await encodePhoto(photo, { format: 'jpeg', depth: 16, original });
+    expect(result.depth).toBe(8);
+    expect(result.warnings).toEqual(['JPEG cannot hold 16-bit pixels: written as 8-bit']);
+    expect((await sharp(result.data).metadata()).depth).toBe('uchar');
+  });
+
+  it('refuses pixels whose size does not match the upright original', async () => {
+    const original = await makePhoto(await tempFolder(), 'orig.jpg', { orientation: 6 });
+    const pixels = { width: 48, height: 32, channels: 3 as const, depth: 8 as const, data: pattern8(48, 32) };
+    const error = await encodePhoto(pixels, { format: 'png', original }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ImageError);
+    expect(error).toMatchObject({ code: 'wrong-size' });
+  });
+
+  it('encodes bare pixels without an original', async () => {
+    const pixels = { width: 4, height: 3, channels: 3 as const, depth: 8 as const, data: pattern8(4, 3) };
+    const result = await encodePhoto(pixels, { format: 'png' });
+    expect(Buffer.from(pixels.data).equals(await sharp(result.data).raw().toBuffer())).toBe(true);
+    await expect(encodePhoto(pixels, { format: 'jpeg', quality: 0 })).rejects.toThrow(RangeError);
+    await expect(encodePhoto({ ...pixels, width: 5 }, { format: 'png' })).rejects.toThrow(RangeError);
+  });
+});
