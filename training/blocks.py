@@ -16,6 +16,7 @@ class ConfidencePredictor(nn.Module):
 
     def __init__(self, dim: int):
         super().__init__()
+        self.half = dim // 2
         self.in_conv = nn.Sequential(nn.Linear(dim, dim), nn.GELU(), nn.LayerNorm(dim), nn.Linear(dim, dim))
         self.out_conv = nn.Sequential(
             nn.Linear(dim, dim // 2), nn.GELU(), nn.Linear(dim // 2, dim // 4), nn.GELU(), nn.Linear(dim // 4, 2)
@@ -23,10 +24,9 @@ class ConfidencePredictor(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """(B, H, W, C) -> (B, H, W, 2) logits."""
-        b, h, w, c = x.shape
         x = self.in_conv(x)
-        local, glob = x[..., : c // 2], x[..., c // 2 :]
-        glob = glob.mean(dim=(1, 2), keepdim=True).expand(-1, h, w, -1)  # average over the whole image
+        local, glob = x[..., : self.half], x[..., self.half :]
+        glob = glob.mean(dim=(1, 2), keepdim=True).expand_as(local)  # average over the whole image
         return self.out_conv(torch.cat([local, glob], dim=-1))
 
 
@@ -35,12 +35,13 @@ class LinearProjection(nn.Module):
 
     def __init__(self, dim: int):
         super().__init__()
+        self.dim = dim
         self.to_q = nn.Linear(dim, dim)
         self.to_kv = nn.Linear(dim, 2 * dim)
 
     def forward(self, x: torch.Tensor):
-        k, v = self.to_kv(x).chunk(2, dim=-1)
-        return self.to_q(x), k, v
+        kv = self.to_kv(x)
+        return self.to_q(x), kv[..., : self.dim], kv[..., self.dim :]
 
 
 class WindowAttention(nn.Module):
@@ -48,6 +49,7 @@ class WindowAttention(nn.Module):
 
     def __init__(self, dim: int, heads: int, win: int):
         super().__init__()
+        self.dim, self.n = dim, win * win
         self.heads = heads
         self.head_dim = dim // heads
         self.scale = self.head_dim**-0.5
@@ -59,13 +61,12 @@ class WindowAttention(nn.Module):
 
     def position_bias(self) -> torch.Tensor:
         """(heads, N, N), gathered once per block call."""
-        n = self.relative_position_index.shape[0]
         bias = self.relative_position_bias_table[self.relative_position_index.reshape(-1)]  # (N*N, heads)
-        return bias.reshape(n, n, self.heads).permute(2, 0, 1)
+        return bias.reshape(self.n, self.n, self.heads).permute(2, 0, 1)
 
     def forward(self, x: torch.Tensor, mask: Optional[torch.Tensor]) -> torch.Tensor:
         """x: (K, N, C) windows; mask: (K, N, N) or None."""
-        n, c = x.shape[1], x.shape[2]
+        n, c = self.n, self.dim  # constants, so the graph does no shape arithmetic here
         q, k, v = self.qkv(x)
         q = q.reshape(-1, n, self.heads, self.head_dim).transpose(1, 2)  # (K, heads, N, hd)
         k = k.reshape(-1, n, self.heads, self.head_dim).transpose(1, 2)
@@ -82,20 +83,23 @@ class LeFF(nn.Module):
 
     def __init__(self, dim: int, hidden: int, win: int):
         super().__init__()
-        self.win = win
+        self.win, self.hidden = win, hidden
         self.linear1 = nn.Sequential(nn.Linear(dim, hidden), nn.GELU())
-        self.dwconv = nn.Sequential(
-            nn.Conv2d(hidden, hidden, 3, padding=1, groups=hidden, padding_mode="reflect"), nn.GELU()
-        )
+        self.dwconv = nn.Sequential(nn.Conv2d(hidden, hidden, 3, groups=hidden), nn.GELU())
+        # Reflect padding of one pixel as a constant gather: [1, 0, 1, ..., win-1, win-2].
+        reflect = torch.tensor([1] + list(range(win)) + [win - 2])
+        self.register_buffer("reflect", reflect, persistent=False)
         self.linear2 = nn.Sequential(nn.Linear(hidden, dim))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """(K, N, C) windows -> (K, N, C)."""
         x = self.linear1(x)
-        hidden = x.shape[2]
-        x = x.transpose(1, 2).reshape(-1, hidden, self.win, self.win)  # (K, 4C, win, win)
+        x = x.reshape(-1, self.win, self.win, self.hidden).permute(0, 3, 1, 2)  # (K, 4C, win, win)
+        x = x.index_select(2, self.reflect).index_select(3, self.reflect)  # (K, 4C, win+2, win+2)
         x = self.dwconv(x)
-        return self.linear2(x.reshape(-1, hidden, self.win * self.win).transpose(1, 2))
+        # Reshape right after the permute: ORT fuses a bare Transpose into MatMul, which fails when K == 0.
+        x = x.permute(0, 2, 3, 1).reshape(-1, self.win * self.win, self.hidden)  # (K, N, 4C)
+        return self.linear2(x)
 
 
 class DropPath(nn.Module):

@@ -55,7 +55,7 @@ class TransformerBlock(nn.Module):
 
     def forward_pruned(self, x, windows: Windows, bank, keep: torch.Tensor) -> torch.Tensor:
         """Only kept windows are gathered and computed; the rest of the map is copied through untouched."""
-        b, h, w, c = x.shape
+        c = self.attn.dim
         flat = x.reshape(-1, c)  # (B*H*W, C)
         kept = torch.nonzero(keep > 0.5)[:, 0]  # (K,) may be empty: no Python branch on it
         tokens = windows.tokens.index_select(0, kept).reshape(-1)  # (K*N,) flat token positions
@@ -65,7 +65,7 @@ class TransformerBlock(nn.Module):
             mask = bank.index_select(0, windows.mask_kind.index_select(0, kept))  # (K, N, N)
         y = shortcut + self._attend(self.norm1(shortcut), mask)
         y = y + self.mlp(self.norm2(y))
-        return flat.index_copy(0, tokens, y.reshape(-1, c)).reshape(b, h, w, c)
+        return flat.index_put((tokens,), y.reshape(-1, c)).reshape_as(x)
 
 
 class Stage(nn.Module):
@@ -84,7 +84,7 @@ class Stage(nn.Module):
         """Keep (B*nW,) after the guide rule, and per-token keep probabilities (B, H, W) or None."""
         probs = None
         if block.score_predictor is None:
-            model_keep = torch.ones_like(windows.guide_max)
+            model_keep = windows.allowed
         else:
             logits = block.score_predictor(x)  # (B, H, W, 2), class 0 = keep
             probs = logits.softmax(dim=-1)[..., 0]
@@ -96,11 +96,7 @@ class Stage(nn.Module):
             else:
                 p_keep = win_logits.softmax(dim=-1)[:, 0]
                 model_keep = ((p_keep > threshold) | (threshold <= 0)).to(x.dtype)
-        forced = windows.guide_max > 0.5
-        protected = windows.guide_max < -0.5
-        keep = torch.where(forced, torch.ones_like(model_keep), model_keep)
-        keep = torch.where(protected, torch.zeros_like(model_keep), keep)
-        return keep, probs
+        return torch.maximum(model_keep, windows.forced) * windows.allowed, probs
 
     def forward(self, x, level: Level, bank, threshold, pruning: bool):
         if not pruning:

@@ -61,6 +61,8 @@ class Windows:
     tokens: torch.Tensor  # (B*nW, N) int64 flat index of each window token into the (B*H*W) map
     mask_kind: Optional[torch.Tensor]  # (B*nW,) int64 row of the shift-mask bank; None when not shifted
     guide_max: torch.Tensor  # (B*nW,) max of the user's guide over each window's image area
+    forced: torch.Tensor  # (B*nW,) 1.0 where something in the window is forced (max > 0.5)
+    allowed: torch.Tensor  # (B*nW,) 0.0 where all of the window is protected (max < -0.5)
 
 
 @dataclass
@@ -95,7 +97,9 @@ def _windows(flat_ids, guide_tok, b, h, w, win, shift) -> Windows:
     tokens = partition(flat_ids, win).squeeze(-1)  # (B*nW, N)
     guide_max = F.max_pool2d(guide_tok, win).reshape(-1)  # (B*nW,)
     kind = _window_kind(b, h, w, win, flat_ids.device) if shift else None
-    return Windows(tokens=tokens, mask_kind=kind, guide_max=guide_max)
+    forced = (guide_max > 0.5).to(guide_tok.dtype)
+    allowed = (guide_max >= -0.5).to(guide_tok.dtype)
+    return Windows(tokens=tokens, mask_kind=kind, guide_max=guide_max, forced=forced, allowed=allowed)
 
 
 def build_level(guide: torch.Tensor, scale: int, h: int, w: int, win: int, shift: int) -> Level:
