@@ -136,20 +136,23 @@ def main(argv=None) -> int:
     if args.tile % cfg.model.input_multiple:
         p.error(f"--tile must be a multiple of {cfg.model.input_multiple}")
 
-    out = Path(args.out)
+    model_id = args.id or (cfg.name + ("-dense" if args.dense else ""))
+    write_model_folder(model, cfg, Path(args.out), args.dense, model_id, args.name or model_id, weights, args.tile)
+    return 0
+
+
+def write_model_folder(model, cfg, out: Path, dense: bool, model_id: str, name: str, weights: str, tile: int):
+    """model.onnx (written to a temp name, then renamed) and manifest.json with its sha256."""
     out.mkdir(parents=True, exist_ok=True)
     onnx_path = out / "model.onnx"
     tmp = out / "model.onnx.tmp"
-    export_onnx(model, tmp, args.dense)
+    export_onnx(model, tmp, dense)
     tmp.replace(onnx_path)
-    model_id = args.id or (cfg.name + ("-dense" if args.dense else ""))
-    manifest = build_manifest(
-        cfg, model_id, args.name or model_id, args.dense, weights, sha256_of(onnx_path), args.tile
-    )
+    manifest = build_manifest(cfg, model_id, name, dense, weights, sha256_of(onnx_path), tile)
     (out / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
     stats = graph_stats(onnx_path)
     print(json.dumps({"out": str(out), "id": model_id, "nodes": stats["nodes"], "bytes": stats["bytes"]}))
-    return 0
+    return manifest
 
 
 if __name__ == "__main__":

@@ -81,8 +81,9 @@ class Stage(nn.Module):
         )
 
     def _decide(self, block, x, windows: Windows, threshold):
-        """Keep (B*nW,) after the guide rule, and per-token keep probabilities (B, H, W) or None."""
-        probs = None
+        """Keep (B*nW,) after the guide rule, per-token keep probabilities (B, H, W) or None, and the
+        per-window keep probabilities (B*nW,) or None."""
+        probs = p_keep = None
         if block.score_predictor is None:
             model_keep = windows.allowed
         else:
@@ -91,12 +92,12 @@ class Stage(nn.Module):
             n = windows.tokens.shape[1]
             win_logits = logits.reshape(-1, 2).index_select(0, windows.tokens.reshape(-1))
             win_logits = win_logits.reshape(-1, n, 2).mean(dim=1)  # average logits, not probabilities
+            p_keep = win_logits.softmax(dim=-1)[:, 0]
             if self.training:
                 model_keep = F.gumbel_softmax(win_logits, tau=1.0, hard=True)[:, 0]
             else:
-                p_keep = win_logits.softmax(dim=-1)[:, 0]
                 model_keep = ((p_keep > threshold) | (threshold <= 0)).to(x.dtype)
-        return torch.maximum(model_keep, windows.forced) * windows.allowed, probs
+        return torch.maximum(model_keep, windows.forced) * windows.allowed, probs, p_keep
 
     def forward(self, x, level: Level, bank, threshold, pruning: bool):
         if not pruning:
@@ -105,21 +106,24 @@ class Stage(nn.Module):
             return x, {}
         keeps: List[torch.Tensor] = []
         probs: List[torch.Tensor] = []
+        window_probs: List[torch.Tensor] = []
         kept_share: List[torch.Tensor] = []
         for i, block in enumerate(self.blocks):
             windows = level.shifted if block.shifted else level.plain
             if i < 2:
-                keep, p = self._decide(block, x, windows, threshold)
+                keep, p, p_win = self._decide(block, x, windows, threshold)
                 keeps.append(keep)
                 if p is not None:
                     probs.append(p)
+                    window_probs.append(p_win)
             keep = keeps[i % 2]
             kept_share.append(keep.mean())
             if self.training:
                 x = block.forward_windows(x, level, bank, keep)
             else:
                 x = block.forward_pruned(x, windows, bank, keep)
-        return x, {"plain_keep": keeps[0], "probs": probs, "kept_share": kept_share}
+        info = {"plain_keep": keeps[0], "probs": probs, "window_probs": window_probs, "kept_share": kept_share}
+        return x, info
 
 
 class Projection(nn.Module):
@@ -228,17 +232,18 @@ class LMDViT(nn.Module):
 
     def _pruning_outputs(self, infos, levels, image) -> Dict:
         b, win = image.shape[0], self.cfg.window
-        decisions, shares, probs = [], [], []
+        decisions, probs = [], []
         for l, info in infos:
             grid = info["plain_keep"].reshape(b, 1, levels[l].h // win, levels[l].w // win)
             decisions.append(F.interpolate(grid, scale_factor=float(1 << l), mode="nearest") if l else grid)
-            shares.extend(info["kept_share"])
             probs.extend((l, p) for p in info["probs"])
         first = infos[0][1]["probs"]
         confidence = first[0].unsqueeze(1) if first else torch.ones_like(image[:, :1])
         return {
             "confidence": confidence,
             "decisions": torch.cat(decisions, dim=1),  # (B, 9, H/8, W/8)
-            "kept_ratio": torch.stack(shares).mean(),
+            "kept_ratio": torch.stack([s for _, info in infos for s in info["kept_share"]]).mean(),
             "probs": probs,  # [(level, (B, H_l, W_l) keep probability)] for the pruning loss
+            "window_probs": [p for _, info in infos for p in info["window_probs"]],  # [(B*nW,)] per predictor
+            "block_kept": [s for _, info in infos for s in info["kept_share"]],  # share kept, per block
         }

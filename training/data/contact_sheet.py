@@ -23,14 +23,18 @@ def _from_built(root, n):
     chosen, used = [], set()
     for kind in WANT[:n]:
         for m in metas:
-            key = (m["id"], m["photo"])
-            if m["kind"] == kind and key not in used and (kind != "local" or m["blur_share"] > 0.03):
-                if kind == "local" and sum(c[0]["n_objects"] == m["n_objects"] for c in chosen) > 1:
-                    continue  # vary the number of objects
-                used.add(key)
-                split = "val" if m in idx["val"] else "train"
-                chosen.append((m, os.path.join(root, split, m["id"])))
-                break
+            if m["kind"] != kind or m["photo"] in used:
+                continue  # one row per photograph
+            if kind == "local" and not 0.04 < m["blur_share"] < 0.4:
+                continue  # visible at tile size, not swamping the crop
+            if kind == "global" and m.get("kernel_px", 0) < 11:
+                continue  # a shake you can see at half size
+            if kind == "local" and sum(c[0]["n_objects"] == m["n_objects"] for c in chosen) > 1:
+                continue  # vary the number of objects
+            used.add(m["photo"])
+            split = "val" if m in idx["val"] else "train"
+            chosen.append((m, os.path.join(root, split, m["id"])))
+            break
     out = []
     for m, stem in chosen:
         ims = [np.asarray(Image.open(f"{stem}_{k}.png").convert("RGB"))
@@ -67,7 +71,9 @@ def sheet(rows, tile):
         d.text((4, y), label, fill="black")
         for j, im in enumerate(ims):
             t = Image.fromarray(im).resize((tile, tile), Image.BOX)
-            img.paste(t, (label_w + j * (tile + 2), y + 12))
+            x = label_w + j * (tile + 2)
+            img.paste(t, (x, y + 12))
+            d.rectangle((x, y + 12, x + tile - 1, y + 11 + tile), outline=(128, 128, 128))
     return img
 
 
