@@ -101,7 +101,8 @@ def build_val_full(dirname, photos, objects, n, side, seed):
         if synth.laplacian_var(bg) < synth.LAPLACIAN_VAR_MIN:
             continue
         s_rng = np.random.default_rng([seed, 10, len(out)])
-        blur, sharp, mask, meta = synth.synth_scene(s_rng, bg, objs, donors, kinds[len(out)])
+        blur, sharp, mask, meta = synth.synth_scene(s_rng, bg, objs, donors, kinds[len(out)],
+                                                    n_objects=1 + len(out) % 3)  # 1, 2, 3, ...
         save_triplet(dirname, len(out), blur, sharp, mask)
         meta.update(id=f"{len(out):06d}", photo=p["path"], package=p["package"],
                     shape=list(bg.shape[:2]), blur_share=round(float((mask > 0).mean()), 4))
