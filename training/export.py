@@ -67,11 +67,13 @@ def export_onnx(model: LMDViT, path: Path, dense: bool, size=(256, 256)) -> None
         graph, args, names, outs = PrunedGraph(model), (image, guide, torch.tensor(0.5)), INPUTS, OUTPUTS
         grid = {2: "height_8", 3: "width_8"}
         axes = {"image": spatial, "guide": spatial, "restored": spatial, "confidence": spatial, "decisions": grid}
+    graph.eval()  # a fresh wrapper is in training mode, and export restores the wrapper's mode afterwards
     with torch.no_grad():
         torch.onnx.export(
             graph, args, str(path), opset_version=OPSET, input_names=names, output_names=outs,
             dynamic_axes=axes, do_constant_folding=True,
         )
+    model.eval()
     onnx.checker.check_model(str(path))
 
 

@@ -10,9 +10,23 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from .config import load_config
 from .model import LMDViT
 
 MARGIN = 1e-3
+
+
+def random_model(config: str, seed: int, gain: float = 30.0) -> LMDViT:
+    """Seeded random weights; the predictors' last layers are scaled so keep probabilities spread over
+    (0, 1) instead of all sitting near 0.5, as they do in a freshly initialised network."""
+    torch.manual_seed(seed)
+    model = LMDViT(load_config(config).model).eval()
+    with torch.no_grad():
+        for stage in model.stages():
+            for block in stage.blocks:
+                if block.score_predictor is not None:
+                    block.score_predictor.out_conv[4].weight.mul_(gain)
+    return model
 
 
 def smooth_image(h: int, w: int, gen: torch.Generator) -> torch.Tensor:

@@ -7,27 +7,11 @@ import argparse
 import sys
 from pathlib import Path
 
-import torch
-
 from . import goldens
 from .config import load_config
 from .export import write_model_folder
-from .model import LMDViT
 
 CONFIG = "training/configs/lmdvit-fixture.yaml"
-
-
-def random_model(seed: int, gain: float = 30.0) -> LMDViT:
-    """Seeded random weights; the predictors' last layers are scaled so keep probabilities spread over
-    (0, 1) instead of all sitting near 0.5, as they do in a freshly initialised network."""
-    torch.manual_seed(seed)
-    model = LMDViT(load_config(CONFIG).model).eval()
-    with torch.no_grad():
-        for stage in model.stages():
-            for block in stage.blocks:
-                if block.score_predictor is not None:
-                    block.score_predictor.out_conv[4].weight.mul_(gain)
-    return model
 
 
 def main(argv=None) -> int:
@@ -36,7 +20,7 @@ def main(argv=None) -> int:
     p.add_argument("--seed", type=int, default=0)
     args = p.parse_args(argv)
     out = Path(args.out)
-    model = random_model(args.seed)
+    model = goldens.random_model(CONFIG, args.seed)
     weights = f"random (seed {args.seed}, predictor gain 30)"
     cfg = load_config(CONFIG)
     write_model_folder(model, cfg, out, False, "lmdvit-fixture", "Test fixture (random weights)", weights, 256)
