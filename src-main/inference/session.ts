@@ -1,0 +1,133 @@
+// ORT sessions: one per model folder, provider and thread count, proven by a warm-up run before use.
+// A GPU provider that cannot load or run falls back to the CPU with a reason the user can act on.
+import { availableParallelism } from 'node:os';
+import * as ort from 'onnxruntime-node';
+import { diagnoseCuda } from './cuda-diagnosis';
+import { assertPruned, type ModelDir } from './manifest';
+import { explainProviderFailure, providerOrder, type Device, type Provider } from './providers';
+
+export interface SessionOptions {
+  device?: Device;
+  /**
+   * ORT intra-op threads. Default: 1 on machines with 2 cores or fewer (measured faster and steadier than 2
+   * there, see docs/design.md), otherwise half the cores (the other half keeps the app and decoding fluid).
+   */
+  threads?: number;
+}
+
+export interface EngineSession {
+  session: ort.InferenceSession;
+  model: ModelDir;
+  provider: Provider;
+  /** Why a better provider was not used (undefined when the first choice worked or the CPU was asked for). */
+  fallbackReason: string | undefined;
+  threads: number;
+}
+
+export function defaultThreads(cores = availableParallelism()): number {
+  return cores <= 2 ? 1 : Math.max(1, Math.floor(cores / 2));
+}
+
+// Provider load failures are reported by us, in words; onnxruntime's own error log would only add noise.
+ort.env.logLevel = 'fatal';
+
+const cache = new Map<string, Promise<EngineSession>>();
+
+/** A ready session (cached per model folder, device and threads). */
+export function getSession(model: ModelDir, options: SessionOptions = {}): Promise<EngineSession> {
+  const device = options.device ?? 'auto';
+  const threads = options.threads ?? defaultThreads();
+  const key = `${model.dir}\0${device}\0${threads}`;
+  let entry = cache.get(key);
+  if (!entry) {
+    entry = openSession(model, device, threads);
+    entry.catch(() => cache.delete(key));
+    cache.set(key, entry);
+  }
+  return entry;
+}
+
+/** Releases every cached session. */
+export async function releaseSessions(): Promise<void> {
+  const entries = [...cache.values()];
+  cache.clear();
+  for (const entry of entries) {
+    const ready = await entry.catch(() => undefined);
+    await ready?.session.release();
+  }
+}
+
+async function openSession(model: ModelDir, device: Device, threads: number): Promise<EngineSession> {
+  assertPruned(model);
+  const reasons: string[] = [];
+  for (const provider of providerOrder(device)) {
+    let session: ort.InferenceSession | undefined;
+    try {
+      session = await ort.InferenceSession.create(model.modelPath, {
+        executionProviders: [provider],
+        intraOpNumThreads: threads,
+        interOpNumThreads: 1,
+        graphOptimizationLevel: 'all',
+      });
+      await warmUp(session, model);
+      const fallbackReason = reasons.length ? reasons.join(' ') : undefined;
+      return { session, model, provider, fallbackReason, threads };
+    } catch (error) {
+      await session?.release().catch(() => undefined);
+      if (provider === 'cpu') {
+        const detail = error instanceof Error ? error.message : String(error);
+        throw new Error(`${model.modelPath}: the model could not run on the CPU: ${detail}`, {
+          cause: error,
+        });
+      }
+      const diagnosis = provider === 'cuda' ? diagnoseCuda() : undefined;
+      reasons.push(explainProviderFailure(provider, error, process.platform, diagnosis));
+    }
+  }
+  throw new Error(`no execution provider could run ${model.modelPath}`);
+}
+
+/** Runs the smallest valid input (one multiple square, auto guide) to prove the provider works. */
+async function warmUp(session: ort.InferenceSession, model: ModelDir): Promise<void> {
+  const size = model.manifest.inputMultiple;
+  const outputs = await session.run({
+    image: new ort.Tensor('float32', new Float32Array(3 * size * size).fill(0.5), [1, 3, size, size]),
+    guide: new ort.Tensor('float32', new Float32Array(size * size), [1, 1, size, size]),
+    threshold: new ort.Tensor('float32', Float32Array.of(model.manifest.defaultThreshold), []),
+  });
+  for (const value of Object.values(outputs)) value.dispose();
+}
+
+export interface TileOutputs {
+  restored: Float32Array;
+  confidence: Float32Array;
+  decisions: Float32Array;
+  /** [1, maps, H/factor, W/factor] */
+  decisionDims: readonly number[];
+  keptRatio: number;
+}
+
+/** One forward pass on planar float32 tensors of `width` x `height` (multiples of the manifest's multiple). */
+export async function runTile(
+  engine: EngineSession,
+  image: Float32Array,
+  guide: Float32Array,
+  width: number,
+  height: number,
+  threshold: number,
+): Promise<TileOutputs> {
+  const feeds = {
+    image: new ort.Tensor('float32', image, [1, 3, height, width]),
+    guide: new ort.Tensor('float32', guide, [1, 1, height, width]),
+    threshold: new ort.Tensor('float32', Float32Array.of(threshold), []),
+  };
+  const out = await engine.session.run(feeds);
+  const result: TileOutputs = {
+    restored: out.restored!.data as Float32Array,
+    confidence: out.confidence!.data as Float32Array,
+    decisions: out.decisions!.data as Float32Array,
+    decisionDims: out.decisions!.dims,
+    keptRatio: (out.kept_ratio!.data as Float32Array)[0]!,
+  };
+  return result;
+}
