@@ -1,0 +1,131 @@
+// npm run bench:pruning -- [--json] [--sizes 512,1024] [--runs 2] [--models DIR]
+// Time per image of the official LMD-ViT configuration (random weights) on the CPU with onnxruntime-node,
+// at 0/10/25/50/100 % of windows kept (a centred forced region, the rest protected), against the same
+// weights exported without pruning machinery (--dense). Every number comes from one process.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import * as ort from 'onnxruntime-node';
+
+const CONFIG = 'training/configs/lmdvit-official.yaml';
+const TARGETS = [0, 0.1, 0.25, 0.5, 1];
+
+const { values: args } = parseArgs({
+  options: {
+    json: { type: 'boolean', default: false },
+    sizes: { type: 'string', default: '512,1024' },
+    runs: { type: 'string', default: '2' },
+    models: { type: 'string', default: join(tmpdir(), 'deblur-bench-official') },
+  },
+});
+
+function exportModel(out: string, dense: boolean): string {
+  if (!existsSync(join(out, 'model.onnx'))) {
+    const extra = dense ? ['--dense'] : [];
+    const argv = ['-m', 'training.export', '--config', CONFIG, '--random-weights', ...extra, '--out', out];
+    const r = spawnSync('/usr/bin/python3', argv, { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`export failed:\n${r.stderr}`);
+  }
+  return join(out, 'model.onnx');
+}
+
+/** +1 inside a centred rectangle holding `share` of the area, -1 elsewhere. */
+function centredGuide(h: number, w: number, share: number): Float32Array {
+  const guide = new Float32Array(h * w).fill(-1);
+  const side = Math.sqrt(share);
+  const rh = Math.round(h * side);
+  const rw = Math.round(w * side);
+  const y0 = Math.floor((h - rh) / 2);
+  const x0 = Math.floor((w - rw) / 2);
+  for (let y = y0; y < y0 + rh; y++) guide.fill(1, y * w + x0, y * w + x0 + rw);
+  return guide;
+}
+
+async function timeRuns(session: ort.InferenceSession, feeds: Record<string, ort.Tensor>, runs: number) {
+  let out = await session.run(feeds); // warm-up
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    out = await session.run(feeds);
+    times.push((performance.now() - t0) / 1000);
+  }
+  times.sort((a, b) => a - b);
+  return { seconds: times[Math.floor(times.length / 2)]!, out };
+}
+
+function linearFitR2(xs: number[], ys: number[]): { slope: number; intercept: number; r2: number } {
+  const n = xs.length;
+  const mx = xs.reduce((a, b) => a + b, 0) / n;
+  const my = ys.reduce((a, b) => a + b, 0) / n;
+  let sxy = 0;
+  let sxx = 0;
+  let syy = 0;
+  for (let i = 0; i < n; i++) {
+    sxy += (xs[i]! - mx) * (ys[i]! - my);
+    sxx += (xs[i]! - mx) ** 2;
+    syy += (ys[i]! - my) ** 2;
+  }
+  const slope = sxy / sxx;
+  return { slope, intercept: my - slope * mx, r2: (sxy * sxy) / (sxx * syy) };
+}
+
+async function main() {
+  const runs = Number(args.runs);
+  const opts: ort.InferenceSession.SessionOptions = { executionProviders: ['cpu'], intraOpNumThreads: 1 };
+  const prunedPath = exportModel(join(args.models, 'pruned'), false);
+  const densePath = exportModel(join(args.models, 'dense'), true);
+  const t0 = performance.now();
+  const pruned = await ort.InferenceSession.create(prunedPath, opts);
+  const sessionSeconds = (performance.now() - t0) / 1000;
+  const dense = await ort.InferenceSession.create(densePath, opts);
+  const results = [];
+  for (const size of args.sizes.split(',').map(Number)) {
+    const image = new ort.Tensor('float32', new Float32Array(3 * size * size).map(() => Math.random()), [
+      1,
+      3,
+      size,
+      size,
+    ]);
+    const denseSeconds = (await timeRuns(dense, { image }, runs)).seconds;
+    const levels = [];
+    for (const target of TARGETS) {
+      const feeds = {
+        image,
+        guide: new ort.Tensor('float32', centredGuide(size, size, target), [1, 1, size, size]),
+        threshold: new ort.Tensor('float32', new Float32Array([0.5]), []),
+      };
+      const { seconds, out } = await timeRuns(pruned, feeds, runs);
+      const keptRatio = (out['kept_ratio']!.data as Float32Array)[0]!;
+      levels.push({ target, keptRatio, seconds, ofDense: seconds / denseSeconds });
+    }
+    const fit = linearFitR2(
+      levels.map((l) => l.keptRatio),
+      levels.map((l) => l.seconds),
+    );
+    results.push({
+      size,
+      denseSeconds,
+      levels,
+      floorOfDense: levels[0]!.ofDense,
+      allKeptOverhead: levels[levels.length - 1]!.ofDense - 1,
+      linearFit: { floorSeconds: fit.intercept, secondsPerKeptShare: fit.slope, r2: fit.r2 },
+    });
+  }
+  const report = {
+    benchmark: 'pruning',
+    config: CONFIG,
+    weights: 'random',
+    provider: 'cpu',
+    intraOpNumThreads: 1,
+    cpu: cpus()[0]?.model ?? 'unknown',
+    runsPerPoint: runs,
+    prunedSessionSeconds: sessionSeconds,
+    results,
+  };
+  if (args.json) console.log(JSON.stringify(report));
+  else console.log(JSON.stringify(report, null, 2));
+}
+
+await main();

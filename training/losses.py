@@ -1,0 +1,49 @@
+"""The paper's losses (section 3.4): blur-weighted L1 + SSIM + 0.1 FFT, and a pruning loss per predictor."""
+import torch
+import torch.nn.functional as F
+
+
+def _gaussian_window(size: int = 11, sigma: float = 1.5, channels: int = 3) -> torch.Tensor:
+    t = torch.arange(size, dtype=torch.float32) - size // 2
+    g = torch.exp(-(t**2) / (2 * sigma**2))
+    g = g / g.sum()
+    return (g[:, None] * g[None, :]).expand(channels, 1, size, size).contiguous()
+
+
+def ssim_map(x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    """Per-pixel SSIM (11x11 Gaussian, sigma 1.5), averaged over channels: (B, 1, H-10, W-10)."""
+    c = x.shape[1]
+    win = _gaussian_window(channels=c).to(x)
+    mu_x, mu_y = F.conv2d(x, win, groups=c), F.conv2d(y, win, groups=c)
+    sxx = F.conv2d(x * x, win, groups=c) - mu_x**2
+    syy = F.conv2d(y * y, win, groups=c) - mu_y**2
+    sxy = F.conv2d(x * y, win, groups=c) - mu_x * mu_y
+    c1, c2 = 0.01**2, 0.03**2
+    s = ((2 * mu_x * mu_y + c1) * (2 * sxy + c2)) / ((mu_x**2 + mu_y**2 + c1) * (sxx + syy + c2))
+    return s.mean(dim=1, keepdim=True)
+
+
+def blur_weights(mask: torch.Tensor, blur_weight: float) -> torch.Tensor:
+    """1 everywhere plus blur_weight on blurred pixels, so the rare blurred region is not drowned out."""
+    return 1.0 + blur_weight * mask
+
+
+def reconstruction_loss(out, gt, mask, blur_weight: float = 4.0, fft_weight: float = 0.1):
+    w = blur_weights(mask, blur_weight)
+    l1 = ((out - gt).abs() * w).sum() / (w.sum() * out.shape[1])
+    w_ssim = w[..., 5:-5, 5:-5]
+    ssim = 1.0 - (ssim_map(out, gt) * w_ssim).sum() / w_ssim.sum()
+    fft = (torch.fft.rfft2(out) - torch.fft.rfft2(gt)).abs().mean()
+    return l1 + ssim + fft_weight * fft, {"l1": l1.item(), "ssim": ssim.item(), "fft": fft.item()}
+
+
+def pruning_loss(probs, mask: torch.Tensor) -> torch.Tensor:
+    """BCE between every predictor's keep probability and the blur mask at its resolution (keep = blurred).
+
+    probs: [(level, (B, H_l, W_l))]; a token is blurred if any of its 2^l x 2^l pixels is.
+    """
+    total = mask.new_zeros(())
+    for level, p in probs:
+        target = F.max_pool2d(mask, 1 << level) if level else mask
+        total = total + F.binary_cross_entropy(p.clamp(1e-6, 1 - 1e-6), target[:, 0])
+    return total / max(len(probs), 1)

@@ -1,0 +1,58 @@
+"""ONNX export: the contract's inputs and outputs, dynamic sizes, manifest with the file's sha256."""
+import json
+
+import onnx
+import pytest
+import torch
+
+from training import export
+from training.config import load_config
+from training.model import LMDViT
+
+CONFIG = "training/configs/lmdvit-fixture.yaml"
+
+
+def dims(value_info):
+    return [d.dim_param or d.dim_value for d in value_info.type.tensor_type.shape.dim]
+
+
+def test_pruned_export_follows_the_contract(tmp_path):
+    torch.manual_seed(0)
+    model = LMDViT(load_config(CONFIG).model)
+    ckpt = tmp_path / "weights.pt"
+    torch.save({"model": model.state_dict(), "step": 3}, ckpt)
+    assert export.main(["--config", CONFIG, "--checkpoint", str(ckpt), "--out", str(tmp_path / "m")]) == 0
+    proto = onnx.load(str(tmp_path / "m" / "model.onnx"))
+    assert [i.name for i in proto.graph.input] == ["image", "guide", "threshold"]
+    assert [o.name for o in proto.graph.output] == ["restored", "confidence", "decisions", "kept_ratio"]
+    assert dims(proto.graph.input[0]) == [1, 3, "height", "width"]
+    assert dims(proto.graph.input[1]) == [1, 1, "height", "width"]
+    assert dims(proto.graph.input[2]) == []
+    assert len(dims(proto.graph.output[2])) == 4  # [1, 9, H/8, W/8]; checked at run time in the TS parity test
+    assert proto.opset_import[0].version == 17
+    manifest = json.loads((tmp_path / "m" / "manifest.json").read_text())
+    assert manifest["sha256"] == export.sha256_of(tmp_path / "m" / "model.onnx")
+    assert manifest["inputMultiple"] == 128 and manifest["variant"] == "pruned"
+    assert manifest["weights"].startswith("weights.pt (sha256 ")
+    assert not (tmp_path / "m" / "model.onnx.tmp").exists()
+
+
+def test_dense_export_has_only_image_and_restored(tmp_path):
+    assert export.main(["--config", CONFIG, "--random-weights", "--dense", "--out", str(tmp_path)]) == 0
+    proto = onnx.load(str(tmp_path / "model.onnx"))
+    assert [i.name for i in proto.graph.input] == ["image"]
+    assert [o.name for o in proto.graph.output] == ["restored"]
+    ops = {n.op_type for n in proto.graph.node}
+    assert "NonZero" not in ops and "ScatterND" not in ops  # no pruning machinery
+    assert json.loads((tmp_path / "manifest.json").read_text())["variant"] == "dense"
+
+
+def test_export_leaves_the_model_in_evaluation_mode(tmp_path):
+    model = LMDViT(load_config(CONFIG).model).eval()
+    export.export_onnx(model, tmp_path / "m.onnx", dense=False)
+    assert not model.training and model.pruning
+
+
+def test_export_needs_weights(tmp_path):
+    with pytest.raises(SystemExit):
+        export.main(["--config", CONFIG, "--out", str(tmp_path)])

@@ -1,0 +1,180 @@
+"""Train LMD-ViT on the synthetic local-blur set (training/data). Runs on torch 1.13 CPU and torch 2.x CUDA.
+
+/usr/bin/python3 -m training.train --config training/configs/X.yaml --data training/.data/synth \
+    --out training/runs/X [--resume training/runs/X/last.pt] [--steps N] [--device auto|cpu|cuda]
+
+Every `save_every` steps it writes last.pt (model, optimiser, schedule, step, RNG) atomically; --resume
+continues exactly where it stopped. One JSON line per logged step goes to <out>/log.jsonl.
+"""
+import argparse
+import json
+import math
+import random
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from .checkpoint import extract_state_dict
+from .config import load_config
+from .data.reader import SynthPairs
+from .losses import pruning_loss, reconstruction_loss
+from .model import LMDViT
+
+DEFAULTS = {
+    "crop": 128,
+    "batch": 4,
+    "steps": 20000,
+    "lr": 2e-4,
+    "min_lr": 1e-6,
+    "weight_decay": 0.02,
+    "warmup": 200,
+    "blur_weight": 4.0,
+    "pruning_weight": 0.5,
+    "save_every": 200,
+    "log_every": 20,
+    "val_every": 1000,
+    "val_samples": 24,
+    "seed": 0,
+}
+
+
+def cosine_lr(step: int, hp: dict) -> float:
+    if step < hp["warmup"]:
+        return hp["lr"] * (step + 1) / hp["warmup"]
+    t = (step - hp["warmup"]) / max(1, hp["steps"] - hp["warmup"])
+    return hp["min_lr"] + 0.5 * (hp["lr"] - hp["min_lr"]) * (1 + math.cos(math.pi * min(t, 1.0)))
+
+
+def batches(dataset, batch: int, rng: random.Random):
+    """Endless shuffled batches of stacked tensors."""
+    order = []
+    while True:
+        items = []
+        for _ in range(batch):
+            if not order:
+                order = list(range(len(dataset)))
+                rng.shuffle(order)
+            items.append(dataset[order.pop()])
+        yield {k: torch.stack([it[k] for it in items]) for k in ("blur", "sharp", "mask")}
+
+
+@torch.no_grad()
+def validate(model, dataset, n: int, device) -> dict:
+    """PSNR and blur-weighted PSNR of the output and of the input, on the first n validation crops."""
+    model.eval()
+    sums = {"psnr": 0.0, "wpsnr": 0.0, "wpsnr_in": 0.0, "kept": 0.0}
+    for i in range(min(n, len(dataset))):
+        s = dataset[i]
+        blur, sharp, mask = (s[k][None].to(device) for k in ("blur", "sharp", "mask"))
+        out = model(blur)
+        restored = out["restored"].clamp(0, 1)
+        mse = ((restored - sharp) ** 2).mean().item()
+        sums["psnr"] += 10 * math.log10(1 / max(mse, 1e-10))
+        area = mask.sum().item() * 3
+        if area:
+            wm = (((restored - sharp) ** 2) * mask).sum().item() / area
+            wi = (((blur - sharp) ** 2) * mask).sum().item() / area
+            sums["wpsnr"] += 10 * math.log10(1 / max(wm, 1e-10))
+            sums["wpsnr_in"] += 10 * math.log10(1 / max(wi, 1e-10))
+        sums["kept"] += out["kept_ratio"].item()
+    model.train()
+    count = min(n, len(dataset))
+    return {k: v / count for k, v in sums.items()}
+
+
+def save_checkpoint(path: Path, model, optimizer, step: int, hp: dict, cfg_path: str) -> None:
+    tmp = path.with_suffix(".tmp")
+    state = {
+        "model": model.state_dict(),
+        "optimizer": optimizer.state_dict(),
+        "step": step,
+        "hp": hp,
+        "config": cfg_path,
+        "rng": {"torch": torch.get_rng_state(), "python": random.getstate(), "numpy": np.random.get_state()},
+    }
+    torch.save(state, tmp)
+    tmp.replace(path)
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.strip().splitlines()[0])
+    p.add_argument("--config", required=True)
+    p.add_argument("--data", default="training/.data/synth")
+    p.add_argument("--out", required=True)
+    p.add_argument("--resume", help="a last.pt to continue from")
+    p.add_argument("--init", help="weights to start from (no optimiser state)")
+    p.add_argument("--steps", type=int, help="total steps (overrides the config)")
+    p.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"])
+    p.add_argument("--threads", type=int, default=0, help="CPU threads for torch (0: torch's default)")
+    args = p.parse_args(argv)
+
+    cfg = load_config(args.config)
+    hp = {**DEFAULTS, **cfg.train}
+    if args.steps:
+        hp["steps"] = args.steps
+    device = torch.device("cuda" if args.device == "auto" and torch.cuda.is_available() else
+                          ("cpu" if args.device == "auto" else args.device))
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    torch.manual_seed(hp["seed"])
+    rng = random.Random(hp["seed"])
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+
+    model = LMDViT(cfg.model).to(device).train()
+    optimizer = torch.optim.AdamW(model.parameters(), lr=hp["lr"], betas=(0.9, 0.999),
+                                  weight_decay=hp["weight_decay"])
+    step = 0
+    if args.resume:
+        state = torch.load(args.resume, map_location=device)
+        model.load_state_dict(state["model"])
+        optimizer.load_state_dict(state["optimizer"])
+        step = state["step"]
+        torch.set_rng_state(state["rng"]["torch"])
+        random.setstate(state["rng"]["python"])
+        np.random.set_state(state["rng"]["numpy"])
+        rng.seed(hp["seed"] + step)
+    elif args.init:
+        model.load_state_dict(extract_state_dict(torch.load(args.init, map_location=device)))
+
+    train_set = SynthPairs(args.data, "train", crop=hp["crop"], seed=hp["seed"] + step)
+    val_set = SynthPairs(args.data, "val", crop=hp["crop"], augment=False, seed=1)
+    stream = batches(train_set, hp["batch"], rng)
+    log = open(out / "log.jsonl", "a")
+    t_start, t_log = time.time(), time.time()
+    while step < hp["steps"]:
+        lr = cosine_lr(step, hp)
+        for group in optimizer.param_groups:
+            group["lr"] = lr
+        b = {k: v.to(device) for k, v in next(stream).items()}
+        result = model(b["blur"])
+        rec, parts = reconstruction_loss(result["restored"], b["sharp"], b["mask"], hp["blur_weight"])
+        prune = pruning_loss(result["probs"], b["mask"])
+        loss = rec + hp["pruning_weight"] * prune
+        optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        optimizer.step()
+        step += 1
+        if step % hp["log_every"] == 0:
+            now = time.time()
+            entry = {"step": step, "loss": loss.item(), "prune": prune.item(), **parts, "lr": lr,
+                     "kept": result["kept_ratio"].item(), "s_per_step": (now - t_log) / hp["log_every"]}
+            t_log = now
+            log.write(json.dumps(entry) + "\n")
+            log.flush()
+        if step % hp["save_every"] == 0 or step == hp["steps"]:
+            save_checkpoint(out / "last.pt", model, optimizer, step, hp, cfg.path)
+        if step % hp["val_every"] == 0 or step == hp["steps"]:
+            metrics = validate(model, val_set, hp["val_samples"], device)
+            log.write(json.dumps({"step": step, "val": metrics, "elapsed_s": time.time() - t_start}) + "\n")
+            log.flush()
+    log.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
