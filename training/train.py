@@ -3,8 +3,8 @@
 /usr/bin/python3 -m training.train --config training/configs/X.yaml --data training/.data/synth \
     --out training/runs/X [--resume training/runs/X/last.pt] [--steps N] [--device auto|cpu|cuda]
 
-Every `save_every` steps it writes last.pt (model, optimiser, schedule, step, RNG) atomically; --resume
-continues exactly where it stopped. One JSON line per logged step goes to <out>/log.jsonl.
+Every `save_every` steps it writes last.pt (model, optimiser, step, RNG) atomically; --resume continues
+from that step on the same cosine schedule. One JSON line per logged step goes to <out>/log.jsonl. One JSON line per logged step goes to <out>/log.jsonl.
 """
 import argparse
 import json
