@@ -4,7 +4,7 @@
     --out training/runs/X [--resume training/runs/X/last.pt] [--steps N] [--device auto|cpu|cuda]
 
 Every `save_every` steps it writes last.pt (model, optimiser, step, RNG) atomically; --resume continues
-from that step on the same cosine schedule. One JSON line per logged step goes to <out>/log.jsonl. One JSON line per logged step goes to <out>/log.jsonl.
+from that step on the same cosine schedule. One JSON line per logged step goes to <out>/log.jsonl.
 """
 import argparse
 import json
