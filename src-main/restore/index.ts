@@ -1,0 +1,4 @@
+// Public surface of restore/: the service joining imaging (sharp) and inference (onnxruntime).
+export { MODELS_ROOT, ModelNotFoundError, defaultModelDir, resolveModelDir } from './models';
+export { outputTarget, type OutputTarget } from './output-path';
+export { decisionStrip, restorePhoto, type RestoreReport, type RestoreRequest } from './restore-photo';

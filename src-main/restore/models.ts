@@ -1,0 +1,80 @@
+// Which model folder to use: `--model` as a folder or as an id under models/, else the shipped default.
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+/** The repository's (or the installed app's) models/ folder. */
+export const MODELS_ROOT = resolve(import.meta.dirname, '..', '..', 'models');
+
+export class ModelNotFoundError extends Error {
+  override readonly name = 'ModelNotFoundError';
+}
+
+/** Resolves `spec` (a folder with manifest.json, or a model id in `root`) or finds the default model. */
+export function resolveModelDir(spec: string | undefined, root = MODELS_ROOT): string {
+  if (spec) {
+    if (isModelDir(spec)) return resolve(spec);
+    if (/^[\w.-]+$/.test(spec) && isModelDir(join(root, spec))) return join(root, spec);
+    throw new ModelNotFoundError(
+      `model "${spec}" not found: pass a folder holding manifest.json and model.onnx, or an id from ${root}` +
+        listInstalled(root),
+    );
+  }
+  const found = defaultModelDir(root);
+  if (found) return found;
+  throw new ModelNotFoundError(
+    `no model is installed in ${root} yet: pass --model <folder or id> ` +
+      '(for a test run: --model test/fixtures/lmdvit-fixture)',
+  );
+}
+
+/**
+ * The default model: among the pruned models in `root`, the one whose manifest says `"default": true`,
+ * else the first by id. Dense (benchmark) variants are never picked.
+ */
+export function defaultModelDir(root = MODELS_ROOT): string | undefined {
+  const candidates = installed(root).filter((entry) => entry.manifest.variant !== 'dense');
+  const chosen = candidates.find((entry) => entry.manifest.default === true) ?? candidates[0];
+  return chosen?.dir;
+}
+
+interface Installed {
+  dir: string;
+  manifest: { variant?: string; default?: boolean };
+}
+
+function installed(root: string): Installed[] {
+  if (!existsSync(root)) return [];
+  return readdirSync(root)
+    .sort()
+    .map((name) => join(root, name))
+    .filter(isModelDir)
+    .flatMap((dir) => {
+      try {
+        return [
+          {
+            dir,
+            manifest: JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as Installed['manifest'],
+          },
+        ];
+      } catch {
+        return [];
+      }
+    });
+}
+
+function isModelDir(dir: string): boolean {
+  try {
+    return (
+      statSync(dir).isDirectory() &&
+      existsSync(join(dir, 'manifest.json')) &&
+      existsSync(join(dir, 'model.onnx'))
+    );
+  } catch {
+    return false;
+  }
+}
+
+function listInstalled(root: string): string {
+  const ids = installed(root).map((entry) => entry.dir.slice(root.length + 1));
+  return ids.length ? ` (installed: ${ids.join(', ')})` : ' (none installed)';
+}

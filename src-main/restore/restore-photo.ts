@@ -1,0 +1,127 @@
+// The restore service: decode a photo (sharp), derive the guide from its mask, run the engine in its worker,
+// and write the result with the original's metadata, atomically and never over the input.
+import { existsSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import {
+  decodePhoto,
+  loadMask,
+  maskToGuide,
+  saveMap,
+  savePhoto,
+  sidecarPath,
+  type BitDepth,
+  type PhotoFormat,
+} from '../imaging';
+import type { DecisionMaps, Device, InferenceEngine, JobOptions, RestoreResult } from '../inference';
+import { outputTarget } from './output-path';
+
+export interface RestoreRequest {
+  input: string;
+  /** Output file or folder (see outputTarget). */
+  output?: string | undefined;
+  manyInputs?: boolean;
+  /** Mask PNG; default: the sidecar `<photo>.mask.png` when it exists. */
+  mask?: string | undefined;
+  modelDir: string;
+  threshold?: number | undefined;
+  strength?: number | undefined;
+  device?: Device | undefined;
+  threads?: number | undefined;
+  tile?: number | undefined;
+  format?: PhotoFormat | undefined;
+  quality?: number | undefined;
+  bitDepth?: BitDepth | undefined;
+  saveMaps?: boolean | undefined;
+}
+
+export interface RestoreReport {
+  input: string;
+  output: string;
+  mask: string | undefined;
+  maps: { confidence: string; decisions: string } | undefined;
+  provider: RestoreResult['provider'];
+  fallbackReason: string | undefined;
+  tiles: RestoreResult['tiles'];
+  keptRatio: number;
+  threshold: number;
+  seconds: number;
+  warnings: string[];
+}
+
+export async function restorePhoto(
+  engine: InferenceEngine,
+  request: RestoreRequest,
+  options: JobOptions = {},
+): Promise<RestoreReport> {
+  const started = performance.now();
+  const photo = await decodePhoto(request.input);
+  const target = outputTarget(request.input, photo.format, request);
+  const maskPath =
+    request.mask ?? (existsSync(sidecarPath(request.input)) ? sidecarPath(request.input) : undefined);
+  const guide = maskPath ? maskToGuide(await loadMask(maskPath, photo)) : undefined;
+  const result = await engine.restore(
+    {
+      modelDir: request.modelDir,
+      device: request.device,
+      threads: request.threads,
+      input: {
+        pixels: { width: photo.width, height: photo.height, data: photo.data },
+        guide,
+        threshold: request.threshold,
+        strength: request.strength,
+        tile: request.tile,
+        maps: request.saveMaps ?? false,
+      },
+    },
+    options,
+  );
+  const pixels = { ...result.pixels, channels: 3 as const, depth: photo.depth };
+  const warnings = await savePhoto(target.path, pixels, {
+    format: target.format,
+    quality: request.quality,
+    depth: request.bitDepth,
+    original: request.input,
+  });
+  let maps: RestoreReport['maps'];
+  if (request.saveMaps && result.confidence && result.decisions) {
+    maps = { confidence: `${target.path}.confidence.png`, decisions: `${target.path}.decisions.png` };
+    try {
+      const protect = [request.input];
+      await saveMap(
+        maps.confidence,
+        { width: photo.width, height: photo.height, data: result.confidence },
+        protect,
+      );
+      await saveMap(maps.decisions, decisionStrip(result.decisions), protect);
+    } catch (error) {
+      await Promise.all([target.path, maps.confidence].map((path) => rm(path, { force: true })));
+      throw error;
+    }
+  }
+  return {
+    input: request.input,
+    output: target.path,
+    mask: maskPath,
+    maps,
+    provider: result.provider,
+    fallbackReason: result.fallbackReason,
+    tiles: result.tiles,
+    keptRatio: result.keptRatio,
+    threshold: result.threshold,
+    seconds: (performance.now() - started) / 1000,
+    warnings,
+  };
+}
+
+/** The decision maps side by side (stage 0 on the left), one grid cell per pixel. */
+export function decisionStrip(maps: DecisionMaps): { width: number; height: number; data: Float32Array } {
+  const { count, width, height } = maps;
+  const data = new Float32Array(count * width * height);
+  for (let k = 0; k < count; k++) {
+    for (let y = 0; y < height; y++) {
+      const from = (k * height + y) * width;
+      data.set(maps.data.subarray(from, from + width), y * count * width + k * width);
+    }
+  }
+  return { width: count * width, height, data };
+}
