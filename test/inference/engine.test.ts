@@ -1,0 +1,54 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { InferenceEngine } from '../../src-main/inference/engine';
+import { CancelledError } from '../../src-main/inference/pipeline';
+import { FIXTURE_DIR, texture8 } from './helpers';
+
+const engine = new InferenceEngine();
+afterAll(() => engine.close());
+
+const job = (width: number, height: number) => ({
+  modelDir: FIXTURE_DIR,
+  device: 'cpu' as const,
+  threads: 1,
+  input: { pixels: { width, height, data: texture8(width, height) }, maps: false },
+});
+
+describe('inference worker', () => {
+  it('runs a job off the main thread: the event loop keeps ticking', async () => {
+    await engine.restore(job(128, 128)); // start the worker and its session first
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 5);
+    const started = performance.now();
+    const progress: number[] = [];
+    const result = await engine.restore(job(640, 384), { onProgress: (p) => progress.push(p.done) });
+    clearInterval(timer);
+    const elapsed = performance.now() - started;
+    expect(result.tiles.run).toBe(8);
+    expect(result.pixels.data).toHaveLength(640 * 384 * 3);
+    expect(progress).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    // A blocked loop would tick ~0 times; allow for a loaded machine (a tick every 5 ms asked).
+    expect(ticks).toBeGreaterThan(elapsed / 5 / 4);
+  });
+
+  it('cancels a running job within a tile', async () => {
+    const controller = new AbortController();
+    let last = 0;
+    const running = engine.restore(job(1024, 512), {
+      signal: controller.signal,
+      onProgress: ({ done }) => {
+        last = done;
+        if (done === 1) controller.abort();
+      },
+    });
+    await expect(running).rejects.toBeInstanceOf(CancelledError);
+    expect(last).toBeLessThanOrEqual(2);
+    // The worker is still usable afterwards.
+    await expect(engine.restore(job(130, 130))).resolves.toMatchObject({ tiles: { run: 1 } });
+  });
+
+  it('reports errors from the worker with their message', async () => {
+    await expect(engine.restore({ ...job(128, 128), modelDir: '/nonexistent' })).rejects.toThrow(
+      /manifest\.json: cannot read the model manifest/,
+    );
+  });
+});

@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { loadModelDir } from '../../src-main/inference/manifest';
+import { explainProviderFailure, providerOrder } from '../../src-main/inference/providers';
+import { getSession, runTile } from '../../src-main/inference/session';
+import { FIXTURE_DIR, maxAbsDiff, readGolden } from './helpers';
+
+describe('session', () => {
+  it('reproduces the golden outputs of the fixture model', async () => {
+    const golden = await readGolden();
+    const engine = await getSession(await loadModelDir(FIXTURE_DIR), { device: 'cpu', threads: 1 });
+    const { size } = golden;
+    const out = await runTile(engine, golden.image, golden.guide, size, size, golden.threshold);
+    expect(maxAbsDiff(out.restored, golden.restored)).toBeLessThan(1e-4);
+    expect(maxAbsDiff(out.confidence, golden.confidence)).toBeLessThan(1e-4);
+    expect(Array.from(out.decisions)).toEqual(Array.from(golden.decisions));
+    expect(out.decisionDims).toEqual([1, 9, size / 8, size / 8]);
+    expect(Math.abs(out.keptRatio - golden.keptRatio)).toBeLessThan(1e-5);
+  });
+
+  it('caches one session per model, device and thread count', async () => {
+    const model = await loadModelDir(FIXTURE_DIR);
+    const a = await getSession(model, { device: 'cpu', threads: 1 });
+    expect(await getSession(model, { device: 'cpu', threads: 1 })).toBe(a);
+    expect(a).toMatchObject({ provider: 'cpu', fallbackReason: undefined, threads: 1 });
+  });
+
+  it.runIf(process.platform === 'linux')(
+    'falls back to the CPU on this machine with a reason naming CUDA and the fix',
+    async () => {
+      const model = await loadModelDir(FIXTURE_DIR);
+      for (const device of ['auto', 'cuda'] as const) {
+        const engine = await getSession(model, { device, threads: 1 });
+        expect(engine.provider).toBe('cpu');
+        expect(engine.fallbackReason).toMatch(/CUDA/);
+        expect(engine.fallbackReason).toMatch(/CUDA 12 and cuDNN 9/);
+        expect(engine.fallbackReason).toMatch(/reinstall onnxruntime-node/);
+      }
+      const dml = await getSession(model, { device: 'dml', threads: 1 });
+      expect(dml.provider).toBe('cpu');
+      expect(dml.fallbackReason).toMatch(/DirectML is not available on linux/);
+    },
+  );
+});
+
+describe('providers', () => {
+  it('orders providers by platform, CPU last, and lets a device be forced', () => {
+    expect(providerOrder('auto', 'linux')).toEqual(['cuda', 'cpu']);
+    expect(providerOrder('auto', 'win32')).toEqual(['dml', 'cpu']);
+    expect(providerOrder('auto', 'darwin')).toEqual(['coreml', 'cpu']);
+    expect(providerOrder('cpu', 'linux')).toEqual(['cpu']);
+    expect(providerOrder('cuda', 'win32')).toEqual(['cuda', 'cpu']);
+  });
+
+  it('names the missing CUDA library and the install step', () => {
+    const error = new Error('OrtSessionOptionsAppendExecutionProvider_Cuda: Failed to load shared library');
+    const cudart = explainProviderFailure('cuda', error, 'linux', 'libcudart.so.12 could not be loaded');
+    expect(cudart).toMatch(/CUDA 12 runtime \(libcudart\.so\.12\) is missing/);
+    const cudnn = explainProviderFailure('cuda', error, 'linux', 'libcudnn.so.9 could not be loaded');
+    expect(cudnn).toMatch(/cuDNN 9 \(libcudnn\.so\.9\) is missing/);
+    expect(explainProviderFailure('cuda', error, 'linux')).toMatch(
+      /needs libcudart\.so\.12 and libcudnn\.so\.9/,
+    );
+    const dml = new Error('no available backend found. ERR: [dml] backend not found.');
+    expect(explainProviderFailure('dml', dml, 'win32')).toMatch(
+      /DirectML is not in this onnxruntime-node build/,
+    );
+    expect(explainProviderFailure('coreml', dml, 'linux')).toMatch(/CoreML is not available on linux/);
+  });
+});
