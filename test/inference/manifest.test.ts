@@ -30,7 +30,7 @@ describe('manifest', () => {
     const dir = await fixtureCopy();
     const path = join(dir, 'model.onnx');
     const bytes = await readFile(path);
-    bytes[bytes.length - 10] ^= 0xff;
+    bytes[bytes.length - 10] = bytes[bytes.length - 10]! ^ 0xff;
     await writeFile(path, bytes);
     await expect(loadModelDir(dir)).rejects.toThrow(`${path}: checksum mismatch`);
   });
