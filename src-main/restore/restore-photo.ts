@@ -1,7 +1,8 @@
 // The restore service: decode a photo (sharp), derive the guide from its mask, run the engine in its worker,
 // and write the result with the original's metadata, atomically and never over the input.
 import { existsSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import {
   decodePhoto,
   loadMask,
@@ -76,6 +77,7 @@ export async function restorePhoto(
     options,
   );
   const pixels = { ...result.pixels, channels: 3 as const, depth: photo.depth };
+  await mkdir(dirname(target.path), { recursive: true });
   const warnings = await savePhoto(target.path, pixels, {
     format: target.format,
     quality: request.quality,

@@ -1,0 +1,58 @@
+import { cp, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { defaultModelDir, outputTarget, resolveModelDir } from '../../src-main/restore';
+import { FIXTURE_DIR, tempFolder } from '../inference/helpers';
+
+async function install(root: string, id: string, patch: Record<string, unknown> = {}): Promise<string> {
+  const dir = join(root, id);
+  await cp(FIXTURE_DIR, dir, { recursive: true });
+  const manifest = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8'));
+  await writeFile(join(dir, 'manifest.json'), JSON.stringify({ ...manifest, id, ...patch }));
+  return dir;
+}
+
+describe('model resolution', () => {
+  it('asks for --model while no model is installed', async () => {
+    const root = await tempFolder();
+    expect(() => resolveModelDir(undefined, root)).toThrow(/no model is installed .* pass --model/);
+    expect(() => resolveModelDir('nope', root)).toThrow(/model "nope" not found/);
+  });
+
+  it('takes a folder, an id under models/, or the default model (never a dense variant)', async () => {
+    const root = await tempFolder();
+    await mkdir(join(root, 'empty'));
+    const dense = await install(root, 'a-dense', {
+      variant: 'dense',
+      inputs: ['image'],
+      outputs: ['restored'],
+    });
+    const pruned = await install(root, 'b-pruned');
+    expect(defaultModelDir(root)).toBe(pruned);
+    expect(resolveModelDir(undefined, root)).toBe(pruned);
+    expect(resolveModelDir('a-dense', root)).toBe(dense);
+    expect(resolveModelDir(FIXTURE_DIR, root)).toBe(FIXTURE_DIR);
+    const chosen = await install(root, 'c-chosen', { default: true });
+    expect(defaultModelDir(root)).toBe(chosen);
+  });
+});
+
+describe('output names', () => {
+  it('defaults to <name>-deblurred.<ext> next to the input', () => {
+    expect(outputTarget('/p/IMG_1.JPG', 'jpeg', {})).toEqual({
+      path: '/p/IMG_1-deblurred.JPG',
+      format: 'jpeg',
+    });
+    expect(outputTarget('/p/a.jpg', 'jpeg', { format: 'png' })).toEqual({
+      path: '/p/a-deblurred.png',
+      format: 'png',
+    });
+    expect(outputTarget('/p/a.jpg', 'jpeg', { output: '/q/b.tiff' })).toEqual({
+      path: '/q/b.tiff',
+      format: 'tiff',
+    });
+    expect(outputTarget('/p/a.jpg', 'jpeg', { output: '/q', manyInputs: true }).path).toBe(
+      '/q/a-deblurred.jpg',
+    );
+  });
+});

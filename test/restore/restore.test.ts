@@ -1,0 +1,91 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { afterAll, describe, expect, it } from 'vitest';
+import { decodePhoto, saveMask, sidecarPath } from '../../src-main/imaging';
+import { InferenceEngine } from '../../src-main/inference';
+import { restorePhoto } from '../../src-main/restore';
+import { makePhoto, tempFolder } from '../imaging/helpers';
+import { FIXTURE_DIR } from '../inference/helpers';
+
+const engine = new InferenceEngine();
+afterAll(() => engine.close());
+
+const base = { modelDir: FIXTURE_DIR, device: 'cpu' as const, threads: 1 };
+
+function maskData(width: number, height: number, value: (x: number, y: number) => number): Uint8Array {
+  const data = new Uint8Array(width * height);
+  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) data[y * width + x] = value(x, y);
+  return data;
+}
+
+describe('restore service', () => {
+  it('keeps protected pixels bit-exact in PNG output and changes the forced ones', async () => {
+    const folder = await tempFolder();
+    const [width, height] = [200, 150];
+    const input = await makePhoto(folder, 'photo.png', { width, height });
+    const mask = join(folder, 'brush.png');
+    await saveMask(mask, { width, height, data: maskData(width, height, (x) => (x < 90 ? 0 : 255)) });
+    const report = await restorePhoto(engine, { ...base, input, mask, saveMaps: true });
+    expect(report.output).toBe(join(folder, 'photo-deblurred.png'));
+    expect(report.mask).toBe(mask);
+    const original = await decodePhoto(input);
+    const restored = await decodePhoto(report.output);
+    let changed = 0;
+    for (let y = 0; y < height; y++) {
+      for (let x = 0; x < width; x++) {
+        for (let c = 0; c < 3; c++) {
+          const i = (y * width + x) * 3 + c;
+          if (x < 90) expect(restored.data[i]).toBe(original.data[i]);
+          else if (restored.data[i] !== original.data[i]) changed++;
+        }
+      }
+    }
+    expect(changed).toBeGreaterThan(0);
+    const conf = await sharp(report.maps!.confidence).metadata();
+    expect(conf).toMatchObject({ width, height, channels: 1 });
+    const decisions = await sharp(report.maps!.decisions).metadata();
+    expect(decisions).toMatchObject({ width: 9 * Math.ceil(width / 8), height: Math.ceil(height / 8) });
+  });
+
+  it('uses the sidecar mask; protecting everything gives the original back (16-bit TIFF too)', async () => {
+    const folder = await tempFolder();
+    for (const [name, depth] of [
+      ['photo.png', 8],
+      ['photo16.tif', 16],
+    ] as const) {
+      const input = await makePhoto(folder, name, { width: 170, height: 140, depth });
+      await saveMask(sidecarPath(input), { width: 170, height: 140, data: new Uint8Array(170 * 140) });
+      const report = await restorePhoto(engine, { ...base, input });
+      expect(report.mask).toBe(sidecarPath(input));
+      expect(report.tiles).toMatchObject({ run: 0, skipped: 1 });
+      const original = await decodePhoto(input);
+      const restored = await decodePhoto(report.output);
+      expect(restored.depth).toBe(depth);
+      expect(restored.data).toEqual(original.data);
+    }
+  });
+
+  it('writes to a folder or a named file in another format, never over the input', async () => {
+    const folder = await tempFolder();
+    const input = await makePhoto(folder, 'photo.jpg', { width: 130, height: 130 });
+    const out = join(folder, 'out');
+    const intoFolder = await restorePhoto(engine, { ...base, input, output: `${out}/`, format: 'webp' });
+    expect(intoFolder.output).toBe(join(out, 'photo-deblurred.webp'));
+    expect((await sharp(intoFolder.output).metadata()).format).toBe('webp');
+    await expect(restorePhoto(engine, { ...base, input, output: input })).rejects.toThrow(
+      /refusing to overwrite the original photo/,
+    );
+    expect(existsSync(join(folder, 'photo-deblurred.jpg'))).toBe(false);
+  });
+
+  it('fails clearly on a corrupt photo and writes nothing', async () => {
+    const folder = await tempFolder();
+    const input = await makePhoto(folder, 'photo.jpg', { width: 300, height: 200 });
+    const { readFile, writeFile } = await import('node:fs/promises');
+    const bytes = await readFile(input);
+    await writeFile(input, bytes.subarray(0, bytes.length / 3));
+    await expect(restorePhoto(engine, { ...base, input })).rejects.toThrow(/damaged or truncated/);
+    expect(existsSync(join(folder, 'photo-deblurred.jpg'))).toBe(false);
+  });
+});
