@@ -1,0 +1,90 @@
+// The `deblur` command, spawned as users run it: node src-main/cli/deblur.js.
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import exifReader from 'exif-reader';
+import sharp from 'sharp';
+import { describe, expect, it } from 'vitest';
+import { makePhoto, tempFolder } from '../imaging/helpers';
+import { FIXTURE_DIR } from '../inference/helpers';
+
+const BIN = resolve(import.meta.dirname, '..', '..', 'src-main', 'cli', 'deblur.js');
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function deblur(...args: string[]): Promise<Run> {
+  return new Promise((done) => {
+    execFile(
+      process.execPath,
+      [BIN, ...args],
+      { env: { ...process.env, FORCE_COLOR: '0' } },
+      (error, stdout, stderr) => done({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+describe('deblur command', () => {
+  it('restores a JPEG keeping orientation, ICC and EXIF GPS, with one JSON object', async () => {
+    const folder = await tempFolder();
+    const input = await makePhoto(folder, 'photo.jpg', {
+      width: 160,
+      height: 130,
+      orientation: 6,
+      icc: 'p3',
+      exif: true,
+    });
+    const output = join(folder, 'out.jpg');
+    const run = await deblur(input, '-o', output, '--json', '--model', FIXTURE_DIR, '--device', 'auto');
+    expect(run.code, run.stderr).toBe(0);
+    const report = JSON.parse(run.stdout.trim());
+    expect(report).toMatchObject({ input, output, provider: 'cpu', tiles: { run: 1, skipped: 0 } });
+    if (process.platform === 'linux') expect(report.fallbackReason).toMatch(/CUDA/);
+    expect(report.keptRatio).toBeGreaterThan(0);
+    expect(report.seconds).toBeGreaterThan(0);
+    const [source, result] = await Promise.all([sharp(input).metadata(), sharp(output).metadata()]);
+    // Pixels are stored upright (130 wide after the 90-degree orientation), tagged orientation 1.
+    expect(result).toMatchObject({ width: 130, height: 160, orientation: 1, format: 'jpeg' });
+    expect(result.icc).toEqual(source.icc);
+    const gps = exifReader(result.exif!).GPSInfo;
+    expect(gps).toMatchObject({ GPSLatitudeRef: 'N', GPSLongitudeRef: 'E' });
+    expect(gps?.GPSLatitude).toEqual([48, 51, 24]);
+  });
+
+  it('exits 1 with a clear message and no output file for a corrupt photo, 0-1 per photo', async () => {
+    const folder = await tempFolder();
+    const good = await makePhoto(folder, 'good.png', { width: 130, height: 130 });
+    const bad = join(folder, 'bad.jpg');
+    const bytes = await readFile(await makePhoto(folder, 'whole.jpg', { width: 300, height: 300 }));
+    await writeFile(bad, bytes.subarray(0, 200));
+    const run = await deblur(bad, good, '--model', FIXTURE_DIR);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(`${bad}: failed:`);
+    expect(existsSync(join(folder, 'bad-deblurred.jpg'))).toBe(false);
+    expect(existsSync(join(folder, 'good-deblurred.png'))).toBe(true);
+    expect(run.stderr).toMatch(/CUDA unavailable/); // the fallback reason, printed once in plain mode
+  });
+
+  it('exits 2 on usage errors, and asks for --model while none is installed', async () => {
+    const folder = await tempFolder();
+    const input = await makePhoto(folder, 'p.png', { width: 20, height: 20 });
+    expect((await deblur()).code).toBe(2);
+    expect((await deblur(input, '--threshold', '1.5')).code).toBe(2);
+    expect((await deblur(input, '--device', 'tpu')).code).toBe(2);
+    const tile = await deblur(input, '--model', FIXTURE_DIR, '--tile', '200');
+    expect(tile).toMatchObject({ code: 2 });
+    expect(tile.stderr).toMatch(/--tile must be a multiple of 128/);
+    if (!existsSync(resolve(import.meta.dirname, '..', '..', 'models'))) {
+      const none = await deblur(input);
+      expect(none.code).toBe(2);
+      expect(none.stderr).toMatch(/pass --model/);
+    }
+    const help = await deblur('--help');
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/--save-maps/);
+  });
+});
