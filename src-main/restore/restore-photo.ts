@@ -2,8 +2,9 @@
 // and write the result with the original's metadata, atomically and never over the input.
 import { existsSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import {
+  ImageError,
   decodePhoto,
   loadMask,
   maskToGuide,
@@ -57,6 +58,14 @@ export async function restorePhoto(
   const started = performance.now();
   const photo = await decodePhoto(request.input);
   const target = outputTarget(request.input, photo.format, request);
+  if (target.path === resolve(request.input)) {
+    // Fail before the work; writeFileAtomic also refuses links and other names of the input.
+    throw new ImageError(
+      'protected',
+      target.path,
+      `${target.path}: refusing to overwrite the original photo`,
+    );
+  }
   const maskPath =
     request.mask ?? (existsSync(sidecarPath(request.input)) ? sidecarPath(request.input) : undefined);
   const guide = maskPath ? maskToGuide(await loadMask(maskPath, photo)) : undefined;
