@@ -11,15 +11,36 @@ import torch.nn.functional as F
 from .windows import relative_position_index
 
 
+class _ContiguousGrad(torch.autograd.Function):
+    """Identity whose backward makes the gradient contiguous."""
+
+    @staticmethod
+    def forward(ctx, x):
+        return x.view_as(x)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad.contiguous()
+
+
+class GELU(nn.GELU):
+    """nn.GELU, fed a contiguous gradient: torch 1.13's CPU GELU backward returns garbage (zeros or 1e28)
+    when the incoming gradient is non-contiguous, as it is after the window permutes."""
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        y = super().forward(x)
+        return _ContiguousGrad.apply(y) if torch.is_grad_enabled() and y.requires_grad else y
+
+
 class ConfidencePredictor(nn.Module):
     """Per-token blur logits (class 0 = keep) from the block input: local half + image-global half."""
 
     def __init__(self, dim: int):
         super().__init__()
         self.half = dim // 2
-        self.in_conv = nn.Sequential(nn.Linear(dim, dim), nn.GELU(), nn.LayerNorm(dim), nn.Linear(dim, dim))
+        self.in_conv = nn.Sequential(nn.Linear(dim, dim), GELU(), nn.LayerNorm(dim), nn.Linear(dim, dim))
         self.out_conv = nn.Sequential(
-            nn.Linear(dim, dim // 2), nn.GELU(), nn.Linear(dim // 2, dim // 4), nn.GELU(), nn.Linear(dim // 4, 2)
+            nn.Linear(dim, dim // 2), GELU(), nn.Linear(dim // 2, dim // 4), GELU(), nn.Linear(dim // 4, 2)
         )
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
@@ -84,8 +105,8 @@ class LeFF(nn.Module):
     def __init__(self, dim: int, hidden: int, win: int):
         super().__init__()
         self.win, self.hidden = win, hidden
-        self.linear1 = nn.Sequential(nn.Linear(dim, hidden), nn.GELU())
-        self.dwconv = nn.Sequential(nn.Conv2d(hidden, hidden, 3, groups=hidden), nn.GELU())
+        self.linear1 = nn.Sequential(nn.Linear(dim, hidden), GELU())
+        self.dwconv = nn.Sequential(nn.Conv2d(hidden, hidden, 3, groups=hidden), GELU())
         # Reflect padding of one pixel as a constant gather: [1, 0, 1, ..., win-1, win-2].
         reflect = torch.tensor([1] + list(range(win)) + [win - 2])
         self.register_buffer("reflect", reflect, persistent=False)

@@ -166,3 +166,14 @@ def test_shift_mask_bank_matches_swin_region_masks():
     expected = (ids.unsqueeze(1) != ids.unsqueeze(2)).float() * -100.0
     level = build_level(torch.zeros(1, 1, h, w), 1, h, w, win, shift)
     assert torch.equal(level.dense_mask(shift_mask_bank(win, shift)), expected)
+
+
+def test_gelu_gradient_is_right_for_non_contiguous_gradients():
+    """Guards the torch 1.13 CPU kernel bug that blows training up after the window permutes."""
+    from training.blocks import GELU
+
+    x = torch.randn(8, 32, 8, 8, requires_grad=True)
+    upstream = torch.randn(8, 8, 8, 32).permute(0, 3, 1, 2)  # non-contiguous, like a permute's gradient
+    GELU()(x).backward(upstream)
+    expected = torch.autograd.grad(torch.nn.functional.gelu(x), x, upstream.contiguous())[0]
+    assert torch.allclose(x.grad, expected, atol=1e-6)
