@@ -82,12 +82,11 @@ async function main() {
   const dense = await ort.InferenceSession.create(densePath, opts);
   const results = [];
   for (const size of args.sizes.split(',').map(Number)) {
-    const image = new ort.Tensor('float32', new Float32Array(3 * size * size).map(() => Math.random()), [
-      1,
-      3,
-      size,
-      size,
-    ]);
+    const image = new ort.Tensor(
+      'float32',
+      new Float32Array(3 * size * size).map(() => Math.random()),
+      [1, 3, size, size],
+    );
     const denseSeconds = (await timeRuns(dense, { image }, runs)).seconds;
     const levels = [];
     for (const target of TARGETS) {

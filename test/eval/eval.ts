@@ -1,0 +1,130 @@
+// npm run eval -- --model <dir> --data <dir> [--split val,val_full] [--threshold t] [--limit n] [--json]
+// Quality and pruning of a model folder on the held-out synthetic set (training/data's layout), through the
+// same ONNX pipeline the app runs (tiling, guide, blending): PSNR/SSIM, their blur-weighted versions, the PSNR of
+// the unblurred region against the input (how well sharp areas are left alone), pruning precision/recall of the
+// finest stage's windows against the mask, kept ratio (also on crops with no blur at all) and seconds.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { decodePhoto } from '../../src-main/imaging';
+import { loadModelDir } from '../../src-main/inference';
+import { restore } from '../../src-main/inference/pipeline';
+import { psnr, pruningCounts, ssim, type Rgb8 } from './metrics';
+
+interface Sample {
+  id: string;
+  kind: 'local' | 'none' | 'global';
+}
+
+const { values: args } = parseArgs({
+  options: {
+    model: { type: 'string' },
+    data: { type: 'string', default: 'training/.data/synth' },
+    split: { type: 'string', default: 'val,val_full' },
+    threshold: { type: 'string' },
+    limit: { type: 'string' },
+    json: { type: 'boolean', default: false },
+  },
+});
+
+async function rgb8(path: string): Promise<Rgb8> {
+  const photo = await decodePhoto(path);
+  if (!(photo.data instanceof Uint8Array)) throw new Error(`${path}: expected 8-bit`);
+  return { width: photo.width, height: photo.height, data: photo.data };
+}
+
+async function maskOf(path: string): Promise<Float32Array> {
+  const m = await rgb8(path);
+  return Float32Array.from({ length: m.width * m.height }, (_, i) => (m.data[i * 3]! > 127 ? 1 : 0));
+}
+
+const mean = (xs: number[]) => {
+  const ok = xs.filter((x) => Number.isFinite(x));
+  return ok.length ? ok.reduce((a, b) => a + b, 0) / ok.length : null;
+};
+
+async function evaluateSplit(split: string, samples: Sample[], threshold: number | undefined) {
+  const model = await loadModelDir(args.model!);
+  const rows = [];
+  let counts = { tp: 0, fp: 0, fn: 0, tn: 0 };
+  for (const s of samples) {
+    const stem = join(args.data, split, s.id);
+    const [blur, sharp, mask] = await Promise.all([
+      rgb8(`${stem}_blur.png`),
+      rgb8(`${stem}_sharp.png`),
+      maskOf(`${stem}_mask.png`),
+    ]);
+    const result = await restore(
+      model,
+      { pixels: blur, threshold, maps: true },
+      { device: 'cpu', threads: 1 },
+    );
+    const out: Rgb8 = { width: blur.width, height: blur.height, data: result.pixels.data as Uint8Array };
+    const unblurred = mask.map((m) => 1 - m);
+    const d = result.decisions!;
+    const c = pruningCounts(
+      mask,
+      blur.width,
+      blur.height,
+      d.data.subarray(0, d.width * d.height),
+      d.width,
+      d.factor,
+    );
+    counts = { tp: counts.tp + c.tp, fp: counts.fp + c.fp, fn: counts.fn + c.fn, tn: counts.tn + c.tn };
+    rows.push({
+      kind: s.kind,
+      psnr: psnr(out, sharp),
+      ssim: ssim(out, sharp),
+      psnrIn: psnr(blur, sharp),
+      ssimIn: ssim(blur, sharp),
+      wpsnr: psnr(out, sharp, mask),
+      wssim: ssim(out, sharp, mask),
+      wpsnrIn: psnr(blur, sharp, mask),
+      wssimIn: ssim(blur, sharp, mask),
+      unblurredVsInput: psnr(out, blur, unblurred),
+      keptRatio: result.keptRatio,
+      seconds: result.seconds,
+    });
+  }
+  const avg = (key: keyof (typeof rows)[number], kinds?: string[]) =>
+    mean(rows.filter((r) => !kinds || kinds.includes(r.kind)).map((r) => r[key] as number));
+  return {
+    split,
+    samples: rows.length,
+    kinds: Object.fromEntries(
+      ['local', 'none', 'global'].map((k) => [k, rows.filter((r) => r.kind === k).length]),
+    ),
+    psnr: avg('psnr'),
+    ssim: avg('ssim'),
+    psnrInput: avg('psnrIn'),
+    ssimInput: avg('ssimIn'),
+    weightedPsnr: avg('wpsnr', ['local', 'global']),
+    weightedSsim: avg('wssim', ['local', 'global']),
+    weightedPsnrInput: avg('wpsnrIn', ['local', 'global']),
+    weightedSsimInput: avg('wssimIn', ['local', 'global']),
+    unblurredPsnrVsInput: avg('unblurredVsInput', ['local', 'none']),
+    pruningPrecision: counts.tp + counts.fp ? counts.tp / (counts.tp + counts.fp) : null,
+    pruningRecall: counts.tp + counts.fn ? counts.tp / (counts.tp + counts.fn) : null,
+    pruningAccuracy: (counts.tp + counts.tn) / (counts.tp + counts.fp + counts.fn + counts.tn),
+    keptRatio: avg('keptRatio'),
+    keptRatioNoBlur: avg('keptRatio', ['none']),
+    secondsPerImage: avg('seconds'),
+  };
+}
+
+async function main() {
+  if (!args.model) throw new Error('--model <dir> is required');
+  const index = JSON.parse(await readFile(join(args.data, 'index.json'), 'utf8')) as Record<string, Sample[]>;
+  const threshold = args.threshold === undefined ? undefined : Number(args.threshold);
+  const limit = args.limit === undefined ? Infinity : Number(args.limit);
+  const splits = [];
+  for (const split of args.split.split(',')) {
+    const samples = (index[split] ?? []).slice(0, limit);
+    if (!samples.length) throw new Error(`${args.data}: no samples in split "${split}"`);
+    splits.push(await evaluateSplit(split, samples, threshold));
+  }
+  const report = { eval: 'synthetic held-out set', model: args.model, data: args.data, threshold, splits };
+  console.log(args.json ? JSON.stringify(report) : JSON.stringify(report, null, 2));
+}
+
+await main();
