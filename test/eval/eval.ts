@@ -11,6 +11,21 @@ import { loadModelDir } from '../../src-main/inference';
 import { restore } from '../../src-main/inference/pipeline';
 import { psnr, pruningCounts, ssim, type Rgb8 } from './metrics';
 
+interface Row {
+  kind: Sample['kind'];
+  psnr: number;
+  ssim: number;
+  psnrIn: number;
+  ssimIn: number;
+  wpsnr: number;
+  wssim: number;
+  wpsnrIn: number;
+  wssimIn: number;
+  unblurredVsInput: number;
+  keptRatio: number;
+  seconds: number;
+}
+
 interface Sample {
   id: string;
   kind: 'local' | 'none' | 'global';
@@ -45,7 +60,7 @@ const mean = (xs: number[]) => {
 
 async function evaluateSplit(split: string, samples: Sample[], threshold: number | undefined) {
   const model = await loadModelDir(args.model!);
-  const rows = [];
+  const rows: Row[] = [];
   let counts = { tp: 0, fp: 0, fn: 0, tn: 0 };
   for (const s of samples) {
     const stem = join(args.data, split, s.id);
@@ -86,8 +101,8 @@ async function evaluateSplit(split: string, samples: Sample[], threshold: number
       seconds: result.seconds,
     });
   }
-  const avg = (key: keyof (typeof rows)[number], kinds?: string[]) =>
-    mean(rows.filter((r) => !kinds || kinds.includes(r.kind)).map((r) => r[key] as number));
+  const avg = (key: Exclude<keyof Row, 'kind'>, kinds?: string[]) =>
+    mean(rows.filter((r) => !kinds || kinds.includes(r.kind)).map((r) => r[key]));
   return {
     split,
     samples: rows.length,
