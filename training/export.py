@@ -126,6 +126,8 @@ def main(argv=None) -> int:
     p.add_argument("--name", help="human-readable name")
     p.add_argument("--tile", type=int, default=512, help="recommended tile size in pixels")
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--default", action="store_true", help="mark as the app's default model")
+    p.add_argument("--metrics", help="a JSON file of measured metrics (npm run eval) for the manifest")
     args = p.parse_args(argv)
 
     cfg = load_config(args.config)
@@ -139,18 +141,23 @@ def main(argv=None) -> int:
         p.error(f"--tile must be a multiple of {cfg.model.input_multiple}")
 
     model_id = args.id or (cfg.name + ("-dense" if args.dense else ""))
-    write_model_folder(model, cfg, Path(args.out), args.dense, model_id, args.name or model_id, weights, args.tile)
+    extra = {"default": bool(args.default)}
+    if args.metrics:
+        extra["metrics"] = json.loads(Path(args.metrics).read_text())
+    write_model_folder(
+        model, cfg, Path(args.out), args.dense, model_id, args.name or model_id, weights, args.tile, extra
+    )
     return 0
 
 
-def write_model_folder(model, cfg, out: Path, dense: bool, model_id: str, name: str, weights: str, tile: int):
+def write_model_folder(model, cfg, out: Path, dense, model_id, name, weights, tile, extra=None) -> dict:
     """model.onnx (written to a temp name, then renamed) and manifest.json with its sha256."""
     out.mkdir(parents=True, exist_ok=True)
     onnx_path = out / "model.onnx"
     tmp = out / "model.onnx.tmp"
     export_onnx(model, tmp, dense)
     tmp.replace(onnx_path)
-    manifest = build_manifest(cfg, model_id, name, dense, weights, sha256_of(onnx_path), tile)
+    manifest = {**build_manifest(cfg, model_id, name, dense, weights, sha256_of(onnx_path), tile), **(extra or {})}
     (out / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
     stats = graph_stats(onnx_path)
     print(json.dumps({"out": str(out), "id": model_id, "nodes": stats["nodes"], "bytes": stats["bytes"]}))
