@@ -1,6 +1,6 @@
 // Runs the command: each photo in turn through the restore service; exit 0 all ok, 1 some failed, 2 usage.
 import { basename } from 'node:path';
-import { InferenceEngine, ModelError, loadModelDir } from '../inference';
+import { CancelledError, InferenceEngine, ModelError, loadModelDir } from '../inference';
 import { ModelNotFoundError, resolveModelDir, restorePhoto, type RestoreReport } from '../restore';
 import type { CliSettings } from './program';
 import { progressView } from './progress';
@@ -25,14 +25,19 @@ export async function runCli(settings: CliSettings): Promise<number> {
   const engine = new InferenceEngine();
   let failed = 0;
   let reasonShown = false;
+  // Ctrl-C cancels the running photo between tiles (nothing is written) and stops; exit code 130.
+  const interrupt = new AbortController();
+  const onSigint = () => interrupt.abort();
+  process.once('SIGINT', onSigint);
   try {
     for (const photo of settings.photos) {
+      if (interrupt.signal.aborted) break;
       const bar = settings.json ? progressView('', false) : progressView(basename(photo));
       try {
         const report = await restorePhoto(
           engine,
           { ...settings, input: photo, modelDir, manyInputs: settings.photos.length > 1 },
-          { onProgress: (progress) => bar.update(progress) },
+          { onProgress: (progress) => bar.update(progress), signal: interrupt.signal },
         );
         bar.stop();
         if (settings.json) console.log(JSON.stringify(jsonReport(report)));
@@ -43,6 +48,10 @@ export async function runCli(settings: CliSettings): Promise<number> {
         }
       } catch (error) {
         bar.stop();
+        if (error instanceof CancelledError) {
+          console.error(`deblur: ${photo}: cancelled, nothing written`);
+          break;
+        }
         failed++;
         const message = error instanceof Error ? error.message : String(error);
         console.error(`deblur: ${photo}: failed: ${message}`);
@@ -50,8 +59,10 @@ export async function runCli(settings: CliSettings): Promise<number> {
       }
     }
   } finally {
+    process.off('SIGINT', onSigint);
     await engine.close();
   }
+  if (interrupt.signal.aborted) return 130;
   return failed ? 1 : 0;
 }
 
