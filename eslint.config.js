@@ -18,6 +18,10 @@ const electron = forbid(
   'Only src-main/app, src-main/preload and src-main/ipc may import electron.',
 );
 const sharp = forbid(['sharp'], 'src-main/inference never imports sharp: pixels arrive as typed arrays.');
+const inferenceUpward = {
+  group: ['**/imaging', '**/imaging/**', '**/restore', '**/restore/**', '**/cli', '**/cli/**'],
+  message: 'src-main/inference stays below imaging, restore and cli (it would pull sharp in through them).',
+};
 const onnx = forbid(['onnxruntime-node'], 'src-main/imaging never imports onnxruntime-node.');
 const rendererNative = forbid(
   ['electron', 'sharp', 'onnxruntime-node'],
@@ -71,7 +75,7 @@ export default defineConfig(
   // Import layers (docs/design.md, principle 3).
   { files: ['src-main/**'], rules: restrict(electron) },
   { files: ['src-main/app/**', 'src-main/preload/**', 'src-main/ipc/**'], rules: restrict() },
-  { files: ['src-main/inference/**'], rules: restrict(electron, sharp) },
+  { files: ['src-main/inference/**'], rules: restrict(electron, sharp, inferenceUpward) },
   { files: ['src-main/imaging/**'], rules: restrict(electron, onnx) },
   { files: ['src-renderer/**'], rules: restrict(rendererNative, ...nodeBuiltins, mainInternals) },
 );
