@@ -3,7 +3,7 @@
 import { availableParallelism } from 'node:os';
 import * as ort from 'onnxruntime-node';
 import { diagnoseCuda } from './cuda-diagnosis';
-import { assertPruned, type ModelDir } from './manifest';
+import { ModelError, PRUNED_INPUTS, PRUNED_OUTPUTS, assertPruned, type ModelDir } from './manifest';
 import { explainProviderFailure, providerOrder, type Device, type Provider } from './providers';
 
 export interface SessionOptions {
@@ -74,6 +74,7 @@ async function openSession(model: ModelDir, device: Device, threads: number): Pr
       return { session, model, provider, fallbackReason, threads };
     } catch (error) {
       await session?.release().catch(() => undefined);
+      if (error instanceof ModelError) throw error;
       if (provider === 'cpu') {
         const detail = error instanceof Error ? error.message : String(error);
         throw new Error(`${model.modelPath}: the model could not run on the CPU: ${detail}`, {
@@ -89,6 +90,15 @@ async function openSession(model: ModelDir, device: Device, threads: number): Pr
 
 /** Runs the smallest valid input (one multiple square, auto guide) to prove the provider works. */
 async function warmUp(session: ort.InferenceSession, model: ModelDir): Promise<void> {
+  const missing = [
+    ...PRUNED_INPUTS.filter((name) => !session.inputNames.includes(name)),
+    ...PRUNED_OUTPUTS.filter((name) => !session.outputNames.includes(name)),
+  ];
+  if (missing.length) {
+    throw new ModelError(
+      `${model.modelPath}: the ONNX graph lacks ${missing.join(', ')} (see the model contract)`,
+    );
+  }
   const size = model.manifest.inputMultiple;
   const outputs = await session.run({
     image: new ort.Tensor('float32', new Float32Array(3 * size * size).fill(0.5), [1, 3, size, size]),
