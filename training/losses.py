@@ -38,12 +38,18 @@ def reconstruction_loss(out, gt, mask, blur_weight: float = 4.0, fft_weight: flo
 
 
 def pruning_loss(probs, mask: torch.Tensor) -> torch.Tensor:
-    """BCE between every predictor's keep probability and the blur mask at its resolution (keep = blurred).
+    """Class-balanced BCE between every predictor's keep probability and the blur mask at its resolution
+    (keep = blurred), averaged over predictors.
 
-    probs: [(level, (B, H_l, W_l))]; a token is blurred if any of its 2^l x 2^l pixels is.
+    probs: [(level, (B, H_l, W_l))]; a token is blurred if any of its 2^l x 2^l pixels is. Blurred and sharp
+    tokens each carry half the weight: blur covers a small share of most crops, and a plain BCE drives every
+    keep probability under 0.5, so evaluation at tau 0.5 would keep nothing.
     """
     total = mask.new_zeros(())
     for level, p in probs:
-        target = F.max_pool2d(mask, 1 << level) if level else mask
-        total = total + F.binary_cross_entropy(p.clamp(1e-6, 1 - 1e-6), target[:, 0])
+        target = (F.max_pool2d(mask, 1 << level) if level else mask)[:, 0]
+        positives = target.mean().clamp(1e-3, 1 - 1e-3)
+        weight = torch.where(target > 0.5, 0.5 / positives, 0.5 / (1 - positives))
+        bce = F.binary_cross_entropy(p.clamp(1e-6, 1 - 1e-6), target, reduction="none")
+        total = total + (weight * bce).mean()
     return total / max(len(probs), 1)

@@ -1,0 +1,32 @@
+"""The paper's losses: values where they are known exactly, and the balanced pruning loss's optimum."""
+import torch
+
+from training.losses import pruning_loss, reconstruction_loss, ssim_map
+
+
+def test_identical_images_have_zero_reconstruction_loss_and_ssim_one():
+    x = torch.rand(2, 3, 32, 32)
+    loss, parts = reconstruction_loss(x, x.clone(), torch.zeros(2, 1, 32, 32))
+    assert loss.item() < 1e-5 and parts["l1"] == 0.0
+    assert torch.allclose(ssim_map(x, x), torch.ones(1), atol=1e-5)
+
+
+def test_blur_weight_favours_errors_in_the_blurred_region():
+    gt = torch.zeros(1, 3, 32, 32)
+    mask = torch.zeros(1, 1, 32, 32)
+    mask[..., :8, :] = 1
+    err_in_blur, err_outside = gt.clone(), gt.clone()
+    err_in_blur[..., :8, :] = 0.1
+    err_outside[..., 24:, :] = 0.1
+    assert reconstruction_loss(err_in_blur, gt, mask)[1]["l1"] > reconstruction_loss(err_outside, gt, mask)[1]["l1"]
+
+
+def test_balanced_pruning_loss_is_lowest_when_probabilities_match_the_mask():
+    mask = torch.zeros(1, 1, 16, 16)
+    mask[..., :4, :4] = 1  # 1/16 of the tokens blurred
+    right = [(0, mask[:, 0] * 0.98 + 0.01), (1, torch.nn.functional.max_pool2d(mask, 2)[:, 0] * 0.98 + 0.01)]
+    all_sharp = [(0, torch.full((1, 16, 16), 0.01)), (1, torch.full((1, 8, 8), 0.01))]
+    assert pruning_loss(right, mask) < pruning_loss(all_sharp, mask)
+    # Balanced: calling everything sharp costs as much as calling everything blurred.
+    all_blurred = [(0, torch.full((1, 16, 16), 0.99)), (1, torch.full((1, 8, 8), 0.99))]
+    assert abs(pruning_loss(all_sharp, mask).item() - pruning_loss(all_blurred, mask).item()) < 1e-3
