@@ -52,8 +52,11 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def export_onnx(model: LMDViT, path: Path, dense: bool, size=(256, 256)) -> None:
-    """Trace at a size of several windows per level so nothing specialises to a single window."""
+def export_onnx(model: LMDViT, path: Path, dense: bool, size=(256, 256), fold: bool = True) -> None:
+    """Trace at a size of several windows per level so nothing specialises to a single window.
+
+    fold=False keeps every state-dict tensor as an initializer under its own name (weightless templates).
+    """
     model.eval()
     model.pruning = not dense
     h, w = size
@@ -71,7 +74,7 @@ def export_onnx(model: LMDViT, path: Path, dense: bool, size=(256, 256)) -> None
     with torch.no_grad():
         torch.onnx.export(
             graph, args, str(path), opset_version=OPSET, input_names=names, output_names=outs,
-            dynamic_axes=axes, do_constant_folding=True,
+            dynamic_axes=axes, do_constant_folding=fold,
         )
     model.eval()
     onnx.checker.check_model(str(path))
