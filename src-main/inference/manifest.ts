@@ -21,6 +21,15 @@ export const manifestSchema = z.looseObject({
   inputs: z.array(z.string()).min(1),
   outputs: z.array(z.string()).min(1),
   sha256: z.string().regex(/^[0-9a-f]{64}$/i, 'sha256 must be 64 hex digits'),
+  /** ONNX external-data files next to model.onnx (imported models' weights.bin), each checked at load. */
+  externalData: z
+    .array(
+      z.object({
+        path: z.string().regex(/^[\w.-]+$/, 'a plain file name in the model folder'),
+        sha256: z.string().regex(/^[0-9a-f]{64}$/i, 'sha256 must be 64 hex digits'),
+      }),
+    )
+    .optional(),
 });
 
 export type Manifest = z.infer<typeof manifestSchema>;
@@ -60,6 +69,18 @@ export async function loadModelDir(dir: string, options: { verify?: boolean } = 
         `${modelPath}: checksum mismatch (sha256 ${actual}, manifest says ${manifest.sha256}); ` +
           'the model file is damaged or was replaced: reinstall the model',
       );
+    }
+    for (const file of manifest.externalData ?? []) {
+      const path = join(folder, file.path);
+      const sha = await sha256File(path).catch((error: unknown) => {
+        throw new ModelError(`${path}: the model's weights file is missing`, { cause: error });
+      });
+      if (sha !== file.sha256.toLowerCase()) {
+        throw new ModelError(
+          `${path}: checksum mismatch (sha256 ${sha}, manifest says ${file.sha256}); ` +
+            'the weights are damaged or were replaced: import the checkpoint again',
+        );
+      }
     }
   }
   return { dir: folder, modelPath, manifest };

@@ -1,0 +1,126 @@
+// Importing a PyTorch checkpoint (the official LMD-ViT release or one in its layout) into a runnable model
+// folder: the template's model.onnx unchanged, weights.bin written from the checkpoint's tensors at the
+// template's offsets, and a manifest with both files' sha256. No Python involved.
+import { closeSync, openSync, writeSync, ftruncateSync } from 'node:fs';
+import { copyFile, mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { sha256File } from '../inference/manifest';
+import { CheckpointError, checkLayout, openCheckpoint } from './checkpoint';
+import { userModelsDir } from './paths';
+import { loadTemplate, OFFICIAL_TEMPLATE, type Template } from './template';
+import { existsSync } from 'node:fs';
+
+export interface ImportOptions {
+  modelsDir?: string;
+  id?: string;
+  name?: string;
+  template?: Template;
+}
+
+export interface ImportResult {
+  id: string;
+  dir: string;
+  /** Top-level checkpoint entries that were not the state dict (ignored). */
+  ignored: string[];
+  checkpointSha256: string;
+  seconds: number;
+}
+
+const ID = /^[a-z0-9][\w.-]*$/i;
+
+/** Validates `file` against the official configuration and writes `<modelsDir>/<id>/`. */
+export async function importCheckpoint(file: string, options: ImportOptions = {}): Promise<ImportResult> {
+  const started = performance.now();
+  const template = options.template ?? loadTemplate(OFFICIAL_TEMPLATE);
+  const modelsDir = options.modelsDir ?? userModelsDir();
+  if (options.id !== undefined && !ID.test(options.id)) {
+    throw new CheckpointError(`invalid model id "${options.id}" (letters, digits, '.', '_' and '-')`);
+  }
+  const checkpoint = openCheckpoint(file);
+  let staging: string | undefined;
+  try {
+    checkLayout(checkpoint, template.tensors, template.config);
+    const expectedIndex = template.relativePositionIndex;
+    for (const entry of template.tensors) {
+      if (entry.dtype !== 'int64') continue;
+      const bytes = checkpoint.bytes(checkpoint.tensors.get(entry.key)!);
+      const values = new BigInt64Array(bytes.buffer, bytes.byteOffset, bytes.length / 8);
+      if (values.length !== expectedIndex.length || values.some((v, i) => v !== BigInt(expectedIndex[i]!))) {
+        throw new CheckpointError(
+          `${file}: ${entry.key} is not the relative position index of ${template.config}'s 8x8 windows`,
+        );
+      }
+    }
+
+    await mkdir(modelsDir, { recursive: true });
+    const id = options.id ?? uniqueId(modelsDir, slug(basename(file).replace(/\.(pth|pt|ckpt|tar)$/i, '')));
+    if (existsSync(join(modelsDir, id))) {
+      throw new CheckpointError(`a model "${id}" already exists in ${modelsDir}; pass another --id`);
+    }
+    staging = join(modelsDir, `.import-${id}-${process.pid}`);
+    await rm(staging, { recursive: true, force: true });
+    await mkdir(staging);
+
+    const weightsPath = join(staging, template.weightsFile);
+    const fd = openSync(weightsPath, 'w');
+    try {
+      for (const entry of template.tensors) {
+        const bytes = checkpoint.bytes(checkpoint.tensors.get(entry.key)!);
+        if (bytes.length !== entry.length) throw new CheckpointError(`${file}: ${entry.key} has the wrong size`);
+        let done = 0;
+        while (done < bytes.length) done += writeSync(fd, bytes, done, bytes.length - done, entry.offset + done);
+      }
+      ftruncateSync(fd, template.weightsBytes);
+    } finally {
+      closeSync(fd);
+    }
+    await copyFile(template.modelPath, join(staging, 'model.onnx'));
+    const [weightsSha, modelSha, checkpointSha] = await Promise.all([
+      sha256File(weightsPath),
+      sha256File(join(staging, 'model.onnx')),
+      sha256File(file),
+    ]);
+    if (modelSha !== template.modelSha256) {
+      throw new Error(`the shipped template ${template.dir} is damaged (sha256 mismatch): reinstall the app`);
+    }
+    const manifest = {
+      ...template.manifest,
+      id,
+      name: options.name ?? `${template.config} (imported ${basename(file)})`,
+      sha256: modelSha,
+      source: 'imported',
+      weights: `${basename(file)} (sha256 ${checkpointSha})`,
+      externalData: [{ path: template.weightsFile, sha256: weightsSha, bytes: template.weightsBytes }],
+      importedAt: new Date().toISOString(),
+      default: false,
+      metrics: {},
+    };
+    await writeFile(join(staging, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
+    const dir = join(modelsDir, id);
+    await rename(staging, dir);
+    staging = undefined;
+    return {
+      id,
+      dir,
+      ignored: checkpoint.ignored,
+      checkpointSha256: checkpointSha,
+      seconds: (performance.now() - started) / 1000,
+    };
+  } finally {
+    checkpoint.close();
+    if (staging) await rm(staging, { recursive: true, force: true });
+  }
+}
+
+function slug(text: string): string {
+  const s = text
+    .toLowerCase()
+    .replace(/[^a-z0-9.-]+/g, '-')
+    .replace(/^[-.]+|-+$/g, '');
+  return s || 'imported';
+}
+
+function uniqueId(dir: string, base: string): string {
+  if (!existsSync(join(dir, base))) return base;
+  for (let i = 2; ; i++) if (!existsSync(join(dir, `${base}-${i}`))) return `${base}-${i}`;
+}
