@@ -1,11 +1,32 @@
 // The `deblur` command's entry (run by deblur.js through tsx): parse, run, set the exit code.
-import { CommanderError } from 'commander';
+// `deblur batch ...` and `deblur scan ...` have their own programs; anything else is `deblur <photo...>`.
+import { CommanderError, type Command } from 'commander';
+import { runBatchCli, runScanCli } from './batch';
+import {
+  SUBCOMMANDS,
+  batchSettingsOf,
+  buildBatchProgram,
+  buildScanProgram,
+  scanSettingsOf,
+} from './batch-program';
 import { buildProgram, settingsOf } from './program';
 import { runCli } from './run';
 
 export async function main(argv: string[]): Promise<number> {
-  const program = buildProgram().exitOverride();
+  const sub = SUBCOMMANDS.find((name) => argv[2] === name);
+  let program: Command | undefined;
   try {
+    if (sub === 'batch') {
+      program = buildBatchProgram().exitOverride();
+      program.parse(argv.slice(3), { from: 'user' });
+      return await runBatchCli(batchSettingsOf(program));
+    }
+    if (sub === 'scan') {
+      program = buildScanProgram().exitOverride();
+      program.parse(argv.slice(3), { from: 'user' });
+      return await runScanCli(scanSettingsOf(program));
+    }
+    program = buildProgram().exitOverride();
     program.parse(argv);
     return await runCli(settingsOf(program));
   } catch (error) {

@@ -20,7 +20,7 @@ export interface CliSettings {
   json: boolean;
 }
 
-const unit = (name: string) => (value: string) => {
+export const unit = (name: string) => (value: string) => {
   const number = Number(value);
   if (value.trim() === '' || !(number >= 0 && number <= 1)) {
     throw new InvalidArgumentError(`${name} must be a number from 0 to 1.`);
@@ -28,7 +28,7 @@ const unit = (name: string) => (value: string) => {
   return number;
 };
 
-const integer =
+export const integer =
   (name: string, min: number, max = Infinity) =>
   (value: string) => {
     const number = Number(value);
@@ -72,6 +72,11 @@ export function buildProgram(): Command {
     )
     .option('--save-maps', 'also write <output>.confidence.png and <output>.decisions.png', false)
     .option('--json', 'print one JSON object per photo on stdout', false)
+    .addHelpText(
+      'after',
+      '\nAlbums: deblur batch <folder|photo...> -o <out> [--recursive] (deblur batch --help)\n' +
+        'Blur ranking: deblur scan <folder> [--json] (deblur scan --help)',
+    )
     .showHelpAfterError('(run deblur --help for usage)');
 }
 

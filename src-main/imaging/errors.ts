@@ -37,7 +37,7 @@ export function readError(path: string, error: unknown): ImageError {
       cause: error,
     });
   }
-  if (/missing|ENOENT|no such file/i.test(detail)) {
+  if (/input file is missing|ENOENT|no such file/i.test(detail)) {
     return new ImageError('not-found', path, `${path}: file not found`, { cause: error });
   }
   return new ImageError('corrupt', path, `${path}: the image is damaged or truncated (${detail})`, {

@@ -1,6 +1,7 @@
 // Public surface of imaging/: photo decode/encode with metadata carry-over, masks, maps, atomic writes.
 export { writeFileAtomic, type AtomicWriteOptions } from './atomic-write';
 export { DEFAULT_PIXEL_LIMIT, decodePhoto, probePhoto, type DecodeOptions } from './decode';
+export { decodePreview } from './preview';
 export { DEFAULT_QUALITY, encodePhoto, type EncodeOptions, type EncodeResult } from './encode';
 export { ImageError, type ImageErrorCode } from './errors';
 export { FORMAT_FACTS, formatFromPath } from './formats';

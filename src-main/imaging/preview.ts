@@ -1,0 +1,26 @@
+// A small upright 8-bit sRGB copy of a photo (for quick scans): decoded straight at the reduced size.
+import sharp from 'sharp';
+import { readError } from './errors';
+import type { RgbPixels } from './types';
+
+/** Decodes `path` fitted inside `maxSide` x `maxSide` (never enlarged). */
+export async function decodePreview(path: string, maxSide: number): Promise<RgbPixels> {
+  try {
+    const { data, info } = await sharp(path, { failOn: 'error' })
+      .autoOrient()
+      .removeAlpha()
+      .resize({ width: maxSide, height: maxSide, fit: 'inside', withoutEnlargement: true })
+      .toColourspace('srgb')
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    return {
+      width: info.width,
+      height: info.height,
+      channels: 3,
+      depth: 8,
+      data: new Uint8Array(data.buffer, data.byteOffset, data.length),
+    };
+  } catch (error) {
+    throw readError(path, error);
+  }
+}

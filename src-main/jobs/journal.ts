@@ -1,0 +1,72 @@
+// The batch journal: `.deblur-batch.journal.jsonl` in the output folder, append-only, one JSON object per
+// line, each line fsync'd before the batch goes on. A killed run leaves at worst a torn last line, which is
+// ignored. Order per photo: `planned` (with its output path), the atomic write, then `done` (with checksum).
+import { open, readFile, type FileHandle } from 'node:fs/promises';
+import { join } from 'node:path';
+
+export const JOURNAL_NAME = '.deblur-batch.journal.jsonl';
+
+export type JournalRecord =
+  | { t: 'start'; at: string; settings: Record<string, unknown> }
+  | { t: 'planned'; input: string; output: string }
+  | {
+      t: 'done';
+      input: string;
+      output: string;
+      sha256: string;
+      bytes: number;
+      keptRatio: number;
+      meanConfidence: number;
+    }
+  | { t: 'failed'; input: string; reason: string }
+  | { t: 'end'; at: string; cancelled: boolean };
+
+export type PhotoRecord = Extract<JournalRecord, { t: 'planned' | 'done' | 'failed' }>;
+
+export function journalPath(outputRoot: string): string {
+  return join(outputRoot, JOURNAL_NAME);
+}
+
+/** The last record of each input (planned, done or failed), by input path. */
+export async function readJournal(path: string): Promise<Map<string, PhotoRecord>> {
+  const last = new Map<string, PhotoRecord>();
+  const text = await readFile(path, 'utf8').catch(() => '');
+  for (const line of text.split('\n')) {
+    if (!line.trim()) continue;
+    let record: JournalRecord;
+    try {
+      record = JSON.parse(line) as JournalRecord;
+    } catch {
+      continue; // a line torn by a crash
+    }
+    if (record.t === 'planned' || record.t === 'done' || record.t === 'failed')
+      last.set(record.input, record);
+  }
+  return last;
+}
+
+export class Journal {
+  private constructor(private readonly handle: FileHandle) {}
+
+  /** Opens for appending; a torn last line is closed with a newline first so the next record stands alone. */
+  static async open(path: string): Promise<Journal> {
+    const handle = await open(path, 'a+');
+    const { size } = await handle.stat();
+    if (size > 0) {
+      const last = Buffer.alloc(1);
+      await handle.read(last, 0, 1, size - 1);
+      if (last[0] !== 0x0a) await handle.appendFile('\n');
+    }
+    return new Journal(handle);
+  }
+
+  /** Appends one record and waits until it is on disk. */
+  async append(record: JournalRecord): Promise<void> {
+    await this.handle.appendFile(`${JSON.stringify(record)}\n`);
+    await this.handle.sync();
+  }
+
+  async close(): Promise<void> {
+    await this.handle.close();
+  }
+}

@@ -1,0 +1,156 @@
+// Planning a batch: which photos, where each output goes, what an earlier run already finished (the journal),
+// and the refusals that keep originals safe. Planning writes nothing except removing stale temp files.
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import { formatFromPath, sidecarPath } from '../imaging';
+import { expandInputs, isMask, isTempName, type Expansion } from './expand';
+import { journalPath, readJournal } from './journal';
+import { checkTemplate, numbered, outputName } from './naming';
+import {
+  BatchUsageError,
+  DEFAULT_NAME_TEMPLATE,
+  type BatchPlan,
+  type BatchRequest,
+  type PlannedPhoto,
+  type ResumedPhoto,
+  type SkippedFile,
+} from './types';
+
+export async function planBatch(request: BatchRequest): Promise<BatchPlan> {
+  const template = request.name ?? DEFAULT_NAME_TEMPLATE;
+  checkTemplate(template);
+  const outputRoot = resolve(request.output);
+  const outInfo = await stat(outputRoot).catch(() => undefined);
+  if (outInfo && !outInfo.isDirectory()) throw new BatchUsageError(`-o ${request.output}: not a folder`);
+  const found = await expandInputs(request.inputs, { recursive: request.recursive ?? false, outputRoot });
+  const journal = journalPath(outputRoot);
+  const records = await readJournal(journal);
+  const ours = new Set([...records.values()].filter((r) => r.t !== 'failed').map((r) => r.output));
+
+  const photos: PlannedPhoto[] = [];
+  const resumed: ResumedPhoto[] = [];
+  const skipped: SkippedFile[] = reportOthers(found);
+  const taken = new Set<string>();
+  for (const file of found.photos) {
+    // Outputs of an earlier run found while walking (output folder = input folder) are not inputs.
+    if (file.walked && ours.has(file.path)) continue;
+    const format = request.format ?? formatFromPath(file.path)!;
+    const wanted = join(outputRoot, dirname(file.rel), outputName(file.path, format, template));
+    if (wanted === file.path) {
+      throw new BatchUsageError(
+        `${file.path}: the output would overwrite this original (output folder ${outputRoot} with ` +
+          `--name "${template}"); choose another output folder or name`,
+      );
+    }
+    const record = records.get(file.path);
+    const previous = record && record.t !== 'failed' ? record.output : undefined;
+    if (record?.t === 'done' && (await sameSize(record.output, record.bytes))) {
+      taken.add(record.output);
+      resumed.push({
+        input: file.path,
+        output: record.output,
+        keptRatio: record.keptRatio,
+        meanConfidence: record.meanConfidence,
+      });
+      continue;
+    }
+    const output = previous ?? (await choose(wanted, file.path, request, found, taken, ours));
+    if (typeof output !== 'string') {
+      skipped.push({ input: file.path, reason: output.skip });
+      continue;
+    }
+    taken.add(output);
+    const mask = sidecarPath(file.path);
+    photos.push({ input: file.path, output, format, mask: existsSync(mask) ? mask : undefined });
+  }
+  const staleTempsRemoved = await removeStaleTemps([...photos, ...resumed].map((p) => p.output));
+  return { request, outputRoot, journalPath: journal, photos, resumed, skipped, staleTempsRemoved };
+}
+
+/** Non-photos are reported; sidecar masks of photos in the batch are not (they are applied). */
+function reportOthers(found: Expansion): SkippedFile[] {
+  const photos = new Set(found.photos.map((file) => file.path));
+  return found.others
+    .filter((file) => !(isMask(file.path) && photos.has(file.path.slice(0, -'.mask.png'.length))))
+    .map((file) => ({
+      input: file.path,
+      reason: isMask(file.path) ? 'a mask without its photo' : 'not a photo (JPEG, PNG, TIFF, WebP, AVIF)',
+    }));
+}
+
+/** The output path for a new photo, honouring --on-existing; never an original, never one taken in this plan. */
+async function choose(
+  wanted: string,
+  input: string,
+  request: BatchRequest,
+  found: Expansion,
+  taken: Set<string>,
+  ours: Set<string>,
+): Promise<string | { skip: string }> {
+  const policy = request.onExisting ?? 'skip';
+  let path = wanted;
+  for (let n = 2; taken.has(path); n++) path = numbered(wanted, n); // two inputs, one name
+  const isOriginal = found.originals.has(path);
+  if (!isOriginal && (ours.has(path) || !existsSync(path))) return path;
+  if (policy === 'overwrite-outputs') {
+    if (isOriginal) {
+      throw new BatchUsageError(
+        `${input}: its output ${path} is an input photo; --on-existing overwrite-outputs would replace an ` +
+          'original. Choose another output folder or --name',
+      );
+    }
+    return path;
+  }
+  if (policy === 'skip') {
+    return { skip: `output exists: ${path} (--on-existing rename or overwrite-outputs to restore it)` };
+  }
+  const base = path;
+  for (let n = 2; ; n++) {
+    path = numbered(base, n);
+    if (!taken.has(path) && !found.originals.has(path) && !existsSync(path)) return path;
+  }
+}
+
+async function sameSize(path: string, bytes: number): Promise<boolean> {
+  const info = await stat(path).catch(() => undefined);
+  return info?.isFile() === true && info.size === bytes;
+}
+
+/** Removes `.<name>.<hex>.tmp` files left by an interrupted atomic write of one of `outputs`. */
+async function removeStaleTemps(outputs: string[]): Promise<number> {
+  const byFolder = new Map<string, Set<string>>();
+  for (const output of outputs) {
+    const names = byFolder.get(dirname(output)) ?? new Set<string>();
+    names.add(basename(output));
+    byFolder.set(dirname(output), names);
+  }
+  let removed = 0;
+  for (const [folder, names] of byFolder) {
+    const entries = await readdir(folder).catch(() => [] as string[]);
+    for (const entry of entries) {
+      if (!isTempName(entry)) continue;
+      const target = entry.slice(1).replace(/\.[0-9a-f]{12}\.tmp$/, '');
+      if (names.has(target)) {
+        await rm(join(folder, entry), { force: true });
+        removed++;
+      }
+    }
+  }
+  return removed;
+}
+
+/** Creates the output folder and checks that it can hold the journal before any work starts. */
+export async function prepareOutput(plan: BatchPlan): Promise<void> {
+  try {
+    await mkdir(plan.outputRoot, { recursive: true });
+    const probe = join(plan.outputRoot, `.deblur-batch.probe.${process.pid}`);
+    await writeFile(probe, '');
+    await rm(probe, { force: true });
+  } catch (error) {
+    const detail = error instanceof Error ? error.message : String(error);
+    throw new Error(`output folder ${plan.outputRoot} cannot be written (${detail}); nothing was written`, {
+      cause: error,
+    });
+  }
+}
