@@ -1,0 +1,215 @@
+// The jobs service on real files: an album with nested folders, a sidecar mask and junk, the fixture model.
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import exifReader from 'exif-reader';
+import sharp from 'sharp';
+import { afterAll, describe, expect, it } from 'vitest';
+import { InferenceEngine } from '../../src-main/inference';
+import {
+  BatchJob,
+  BatchUsageError,
+  JOURNAL_NAME,
+  REPORT_JSON,
+  planBatch,
+  type BatchEvent,
+  type BatchRequest,
+} from '../../src-main/jobs';
+import { tempFolder } from '../imaging/helpers';
+import { FIXTURE_DIR } from '../inference/helpers';
+import { checksums, listFiles, makeAlbum, makePhotos, makeReadOnly } from './helpers';
+
+const engine = new InferenceEngine();
+afterAll(() => engine.close());
+
+async function runBatch(
+  request: Omit<BatchRequest, 'modelDir'>,
+  listen?: (e: BatchEvent, j: BatchJob) => void,
+) {
+  const plan = await planBatch({ modelDir: FIXTURE_DIR, ...request });
+  const job: BatchJob = new BatchJob(engine, plan, (event) => listen?.(event, job));
+  return { plan, job, summary: await job.run() };
+}
+
+const outputsOf = async (out: string) =>
+  (await listFiles(out)).map((file) => file.slice(out.length + 1)).filter((f) => !/deblur-batch/.test(f));
+
+describe('batch jobs service', () => {
+  it('restores an album recursively, mirrors folders, applies masks, skips junk, reports, resumes', async () => {
+    const folder = await tempFolder();
+    const album = await makeAlbum(join(folder, 'album'));
+    const before = await checksums(album.root);
+    const out = join(folder, 'out');
+    const events: BatchEvent[] = [];
+    const { summary } = await runBatch({ inputs: [album.root], output: out, recursive: true }, (e) =>
+      events.push(e),
+    );
+    expect(summary.counts).toMatchObject({ total: 8, done: 4, skipped: 4, failed: 0, resumed: 0, notRun: 0 });
+    expect(summary.skips.map((s) => s.input.slice(album.root.length + 1)).sort()).toEqual(
+      [...album.junk].sort(),
+    );
+    expect(summary.skips.find((s) => s.input.endsWith('broken.jpg'))?.reason).toMatch(/damaged or truncated/);
+    expect(summary.skips.find((s) => s.input.endsWith('empty.jpg'))?.reason).toMatch(/empty file/);
+    expect(await outputsOf(out)).toEqual([
+      'a-deblurred.jpg',
+      'b-deblurred.png',
+      'trip/c-deblurred.jpg',
+      'trip/day2/d-deblurred.png',
+    ]);
+    // Metadata carried over as in single-photo export.
+    const exif = exifReader((await sharp(join(out, 'a-deblurred.jpg')).metadata()).exif!);
+    expect(exif.Image?.Make).toBe('DeblurCam');
+    // The protect-everything sidecar mask was applied: d's pixels come back bit for bit, no window kept.
+    const raw = async (path: string) => (await sharp(path).raw().toBuffer()).toString('hex');
+    expect(await raw(join(out, 'trip/day2/d-deblurred.png'))).toBe(
+      await raw(join(album.root, 'trip/day2/d.png')),
+    );
+    const d = summary.outcomes.find((o) => o.input.endsWith('d.png'))!;
+    expect(d.keptRatio).toBe(0);
+    // Ranking: every restored photo, most blur first; progress counted up to the total with an ETA.
+    expect(summary.ranking).toHaveLength(4);
+    expect(summary.ranking.at(-1)!.input).toMatch(/d\.png$/);
+    const progress = events.filter((e) => e.type === 'progress');
+    expect(progress.at(-1)).toMatchObject({ processed: 6, total: 6, done: 4 });
+    expect(progress.some((e) => e.etaSeconds !== undefined && e.etaSeconds > 0)).toBe(true);
+    // Report file, journal; originals untouched.
+    const report = JSON.parse(await readFile(join(out, REPORT_JSON), 'utf8'));
+    expect(report.counts).toEqual(summary.counts);
+    expect(existsSync(join(out, JOURNAL_NAME))).toBe(true);
+    expect(await checksums(album.root)).toEqual(before);
+
+    // The same batch again: everything resumes, nothing is rewritten.
+    const mtime = (await stat(join(out, 'a-deblurred.jpg'))).mtimeMs;
+    const again = await runBatch({ inputs: [album.root], output: out, recursive: true });
+    expect(again.summary.counts).toMatchObject({ done: 0, resumed: 4, skipped: 4, failed: 0 });
+    expect(again.summary.ranking).toHaveLength(4);
+    expect((await stat(join(out, 'a-deblurred.jpg'))).mtimeMs).toBe(mtime);
+  });
+
+  it('refuses combinations that would overwrite an original', async () => {
+    const folder = await tempFolder();
+    const album = await makeAlbum(join(folder, 'album'));
+    const before = await checksums(album.root);
+    const usage = (request: Omit<BatchRequest, 'modelDir'>) =>
+      expect(planBatch({ modelDir: FIXTURE_DIR, ...request })).rejects.toBeInstanceOf(BatchUsageError);
+    await usage({ inputs: [album.root], output: album.root, name: '{name}' });
+    await usage({ inputs: [join(album.root, 'a.jpg')], output: album.root, name: '{name}' });
+    await usage({ inputs: [album.root], output: join(folder, 'o'), name: 'fixed' });
+    await usage({ inputs: [album.root], output: join(folder, 'o'), name: '../{name}' });
+    await usage({ inputs: [album.root], output: album.root, name: '{name}', format: 'jpeg' });
+    // overwrite-outputs hitting an input: a.jpg's output name is taken by another original.
+    await writeFile(join(album.root, 'a-deblurred.jpg'), await readFile(join(album.root, 'a.jpg')));
+    await usage({ inputs: [album.root], output: album.root, onExisting: 'overwrite-outputs' });
+    // Without overwrite, the output next to the inputs is skipped (default) or renamed, never replacing it.
+    const skip = await planBatch({ modelDir: FIXTURE_DIR, inputs: [album.root], output: album.root });
+    expect(skip.skipped.find((s) => s.input.endsWith('/a.jpg'))?.reason).toMatch(/output exists/);
+    const renamed = await planBatch({
+      modelDir: FIXTURE_DIR,
+      inputs: [album.root],
+      output: album.root,
+      onExisting: 'rename',
+    });
+    expect(renamed.photos.find((p) => p.input.endsWith('/a.jpg'))?.output).toMatch(/a-deblurred-2\.jpg$/);
+    expect(await checksums(album.root)).toMatchObject(before);
+  });
+
+  it('handles outputs from elsewhere with --on-existing skip, rename and overwrite-outputs', async () => {
+    const folder = await tempFolder();
+    const input = join(folder, 'in');
+    await makePhotos(input, 1);
+    const out = join(folder, 'out');
+    await mkdir(out);
+    const existing = join(out, 'p000-deblurred.jpg');
+    await writeFile(existing, 'not ours');
+    const skip = await runBatch({ inputs: [input], output: out });
+    expect(skip.summary.counts).toMatchObject({ done: 0, skipped: 1 });
+    expect(await readFile(existing, 'utf8')).toBe('not ours');
+    const rename = await runBatch({ inputs: [input], output: join(folder, 'out2'), onExisting: 'rename' });
+    expect(rename.summary.counts.done).toBe(1);
+    const renamedOut = join(folder, 'out3');
+    await mkdir(renamedOut);
+    await writeFile(join(renamedOut, 'p000-deblurred.jpg'), 'not ours');
+    const renamed = await runBatch({ inputs: [input], output: renamedOut, onExisting: 'rename' });
+    expect(renamed.summary.outcomes[0]?.output).toBe(join(renamedOut, 'p000-deblurred-2.jpg'));
+    expect(await readFile(join(renamedOut, 'p000-deblurred.jpg'), 'utf8')).toBe('not ours');
+    const overwrite = await runBatch({ inputs: [input], output: out, onExisting: 'overwrite-outputs' });
+    expect(overwrite.summary.counts.done).toBe(1);
+    expect((await sharp(existing).metadata()).format).toBe('jpeg');
+  });
+
+  it('pauses between photos, resumes, and cancels keeping finished photos', async () => {
+    const folder = await tempFolder();
+    const input = join(folder, 'in');
+    await makePhotos(input, 5);
+    const out = join(folder, 'out');
+    let pausedAt = -1;
+    let job!: BatchJob;
+    const running = runBatch({ inputs: [input], output: out }, (event, j) => {
+      job = j;
+      if (event.type === 'photo' && pausedAt < 0) {
+        j.pause();
+        pausedAt = 0;
+      }
+    });
+    await waitFor(() => pausedAt === 0);
+    await new Promise((resolve) => setTimeout(resolve, 200)); // the photo in the worker finishes
+    const heldAt = (await outputsOf(out)).length;
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(job.paused).toBe(true);
+    expect((await outputsOf(out)).length).toBe(heldAt);
+    expect(heldAt).toBeLessThan(5);
+    job.resume();
+    const { summary } = await running;
+    expect(summary.counts).toMatchObject({ done: 5, failed: 0 });
+
+    // Cancel after the first photo: the batch stops, keeps what it finished, leaves no temp file.
+    const out2 = join(folder, 'out2');
+    const cancelled = await runBatch({ inputs: [input], output: out2 }, (event, j) => {
+      if (event.type === 'photo') j.cancel();
+    });
+    expect(cancelled.summary.cancelled).toBe(true);
+    const kept = await outputsOf(out2);
+    expect(kept.length).toBeGreaterThanOrEqual(1);
+    expect(kept.length).toBeLessThan(5);
+    expect(cancelled.summary.counts.done).toBe(kept.length);
+    expect(cancelled.summary.counts.notRun).toBe(5 - kept.length);
+    expect(kept.some((f) => f.endsWith('.tmp'))).toBe(false);
+    // Running it again finishes the rest.
+    const rest = await runBatch({ inputs: [input], output: out2 });
+    expect(rest.summary.counts).toMatchObject({ resumed: kept.length, done: 5 - kept.length });
+  });
+
+  it('reports a read-only output location as failures, loses nothing, and carries on', async (context) => {
+    const folder = await tempFolder();
+    const album = await makeAlbum(join(folder, 'album'));
+    const before = await checksums(album.root);
+    const out = join(folder, 'out');
+    await mkdir(join(out, 'trip'), { recursive: true });
+    const undo = await makeReadOnly(join(out, 'trip'));
+    if (!undo) context.skip();
+    try {
+      const { summary } = await runBatch({ inputs: [album.root], output: out, recursive: true });
+      expect(summary.counts).toMatchObject({ done: 2, failed: 2, skipped: 4 });
+      for (const failure of summary.failures)
+        expect(failure.reason).toMatch(/could not be written|EACCES|EPERM/);
+      expect(await outputsOf(out)).toEqual(['a-deblurred.jpg', 'b-deblurred.png']);
+      // The whole output location read-only: refused before any work, nothing written.
+      const rootOnly = join(out, 'trip');
+      await expect(runBatch({ inputs: [album.root], output: rootOnly })).rejects.toThrow(/cannot be written/);
+    } finally {
+      await undo?.();
+    }
+    expect(await checksums(album.root)).toEqual(before);
+    // Once writable, the same batch resumes the two done photos and restores the two that failed.
+    const again = await runBatch({ inputs: [album.root], output: out, recursive: true });
+    expect(again.summary.counts).toMatchObject({ resumed: 2, done: 2, failed: 0 });
+  });
+});
+
+async function waitFor(condition: () => boolean, timeoutMs = 30_000): Promise<void> {
+  const start = Date.now();
+  while (!condition()) {
+    if (Date.now() - start > timeoutMs) throw new Error('timed out');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}

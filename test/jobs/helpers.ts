@@ -1,0 +1,87 @@
+// Albums of generated photos for the jobs and batch CLI tests: nested folders, a sidecar mask and junk files.
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { chmod, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import sharp from 'sharp';
+import { makePhoto } from '../imaging/helpers';
+
+export interface Album {
+  root: string;
+  /** Photos the batch should restore, relative to root. */
+  photos: string[];
+  /** Files the batch should skip, relative to root. */
+  junk: string[];
+}
+
+/**
+ * root/a.jpg (EXIF), root/b.png, root/trip/c.jpg, root/trip/day2/d.png with a protect-all sidecar mask,
+ * plus .DS_Store, notes.txt, empty.jpg (zero bytes) and trip/broken.jpg (truncated JPEG).
+ */
+export async function makeAlbum(root: string, size = { width: 128, height: 96 }): Promise<Album> {
+  await mkdir(join(root, 'trip', 'day2'), { recursive: true });
+  await makePhoto(root, 'a.jpg', { ...size, exif: true });
+  await makePhoto(root, 'b.png', size);
+  await makePhoto(join(root, 'trip'), 'c.jpg', size);
+  const d = await makePhoto(join(root, 'trip', 'day2'), 'd.png', size);
+  const protectAll = Buffer.alloc(size.width * size.height); // 0 = protect every pixel
+  await sharp(protectAll, { raw: { ...size, channels: 1 } })
+    .png()
+    .toFile(`${d}.mask.png`);
+  await writeFile(join(root, '.DS_Store'), Buffer.from([0, 0, 0, 1, 0x42, 0x75, 0x64, 0x31]));
+  await writeFile(join(root, 'notes.txt'), 'shot list\n');
+  await writeFile(join(root, 'empty.jpg'), '');
+  const whole = await readFile(await makePhoto(join(root, 'trip'), 'whole.jpg', { width: 300, height: 300 }));
+  await writeFile(join(root, 'trip', 'broken.jpg'), whole.subarray(0, 300));
+  await rm(join(root, 'trip', 'whole.jpg'));
+  return {
+    root,
+    photos: ['a.jpg', 'b.png', 'trip/c.jpg', 'trip/day2/d.png'],
+    junk: ['.DS_Store', 'notes.txt', 'empty.jpg', 'trip/broken.jpg'],
+  };
+}
+
+/** Many small photos in one folder. */
+export async function makePhotos(folder: string, count: number, size = { width: 128, height: 96 }) {
+  await mkdir(folder, { recursive: true });
+  const names = Array.from({ length: count }, (_, i) => `p${String(i).padStart(3, '0')}.jpg`);
+  for (const name of names) await makePhoto(folder, name, size);
+  return names;
+}
+
+/** sha256 of every file under `folder`, by relative path. */
+export async function checksums(folder: string): Promise<Record<string, string>> {
+  const sums: Record<string, string> = {};
+  for (const file of await listFiles(folder)) {
+    sums[relative(folder, file)] = createHash('sha256')
+      .update(await readFile(file))
+      .digest('hex');
+  }
+  return sums;
+}
+
+/** Every file under `folder` (recursive), sorted. */
+export async function listFiles(folder: string): Promise<string[]> {
+  const entries = await readdir(folder, { recursive: true, withFileTypes: true });
+  return entries
+    .filter((entry) => entry.isFile())
+    .map((entry) => join(entry.parentPath, entry.name))
+    .sort();
+}
+
+/**
+ * Makes `folder` read-only even for root (chattr +i when running as root, chmod otherwise); returns the undo,
+ * or undefined where this machine cannot do it.
+ */
+export async function makeReadOnly(folder: string): Promise<(() => Promise<void>) | undefined> {
+  if (process.getuid?.() !== 0) {
+    await chmod(folder, 0o555);
+    return () => chmod(folder, 0o755);
+  }
+  try {
+    execFileSync('chattr', ['+i', folder], { stdio: 'ignore' });
+    return async () => void execFileSync('chattr', ['-i', folder], { stdio: 'ignore' });
+  } catch {
+    return undefined;
+  }
+}
