@@ -1,6 +1,9 @@
-// Which model folder to use: `--model` as a folder or as an id under models/, else the shipped default.
+// Which model folder to use: `--model` as a folder or as an id under models/ or the user's models folder
+// (imported models, src-main/models/), else the user's chosen default, else the shipped default.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { userModelsDir } from '../models/paths';
+import { chosenDefault } from '../models/registry';
 
 /** The repository's (or the installed app's) models/ folder. */
 export const MODELS_ROOT = resolve(import.meta.dirname, '..', '..', 'models');
@@ -9,17 +12,31 @@ export class ModelNotFoundError extends Error {
   override readonly name = 'ModelNotFoundError';
 }
 
-/** Resolves `spec` (a folder with manifest.json, or a model id in `root`) or finds the default model. */
-export function resolveModelDir(spec: string | undefined, root = MODELS_ROOT): string {
+/**
+ * Resolves `spec` (a folder with manifest.json, or a model id in `root` or `userRoot`) or finds the default
+ * model. `userRoot` (imported models) defaults to the user's models folder only with the default `root`.
+ */
+export function resolveModelDir(
+  spec: string | undefined,
+  root = MODELS_ROOT,
+  userRoot: string | undefined = root === MODELS_ROOT ? userModelsDir() : undefined,
+): string {
+  const roots = userRoot ? [root, userRoot] : [root];
   if (spec) {
     if (isModelDir(spec)) return resolve(spec);
-    if (/^[\w.-]+$/.test(spec) && isModelDir(join(root, spec))) return join(root, spec);
+    for (const r of roots) if (/^[\w.-]+$/.test(spec) && isModelDir(join(r, spec))) return join(r, spec);
     throw new ModelNotFoundError(
-      `model "${spec}" not found: pass a folder holding manifest.json and model.onnx, or an id from ${root}` +
-        listInstalled(root),
+      `model "${spec}" not found: pass a folder holding manifest.json and model.onnx, or an id from ` +
+        roots.join(' or ') +
+        roots.map(listInstalled).join(''),
     );
   }
-  const found = defaultModelDir(root);
+  const chosen = userRoot ? chosenDefault(userRoot) : undefined;
+  if (chosen) {
+    const dir = roots.map((r) => join(r, chosen)).find(isModelDir);
+    if (dir) return dir;
+  }
+  const found = defaultModelDir(root) ?? (userRoot ? defaultModelDir(userRoot) : undefined);
   if (found) return found;
   throw new ModelNotFoundError(
     `no model is installed in ${root} yet: pass --model <folder or id> ` +
