@@ -1,5 +1,5 @@
 // The `deblur` command's entry (run by deblur.js through tsx): parse, run, set the exit code.
-// `deblur batch ...` and `deblur scan ...` have their own programs; anything else is `deblur <photo...>`.
+// `deblur batch`, `deblur scan` and `deblur models` have their own programs; anything else is `deblur <photo...>`.
 import { CommanderError, type Command } from 'commander';
 import { runBatchCli, runScanCli } from './batch';
 import {
@@ -9,10 +9,12 @@ import {
   buildScanProgram,
   scanSettingsOf,
 } from './batch-program';
+import { runModelsCli } from '../models/cli';
 import { buildProgram, settingsOf } from './program';
 import { runCli } from './run';
 
 export async function main(argv: string[]): Promise<number> {
+  if (argv[2] === 'models') return runModelsCli(argv.slice(3)); // import, list, default, remove, show
   const sub = SUBCOMMANDS.find((name) => argv[2] === name);
   let program: Command | undefined;
   try {

@@ -75,7 +75,8 @@ export function buildProgram(): Command {
     .addHelpText(
       'after',
       '\nAlbums: deblur batch <folder|photo...> -o <out> [--recursive] (deblur batch --help)\n' +
-        'Blur ranking: deblur scan <folder> [--json] (deblur scan --help)',
+        'Blur ranking: deblur scan <folder> [--json] (deblur scan --help)\n' +
+        'Models: deblur models import <file.pth> | list | default <id> | remove <id> | show <id>',
     )
     .showHelpAfterError('(run deblur --help for usage)');
 }
