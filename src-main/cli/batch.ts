@@ -52,6 +52,10 @@ export async function runBatchCli(settings: BatchSettings): Promise<number> {
   let summary: BatchSummary;
   try {
     summary = await job.run();
+  } catch (error) {
+    if (!isUsage(error)) throw error;
+    console.error(`deblur batch: ${error.message}`);
+    return 2;
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);

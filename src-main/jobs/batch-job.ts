@@ -4,6 +4,7 @@
 // photo between tiles (nothing is written for it) and keeps everything already finished.
 import { CancelledError, type InferenceEngine, type RestoreResult } from '../inference';
 import { Journal } from './journal';
+import { lockOutput } from './lock';
 import { loadPhoto, meanOf, message, savePhoto, type Loaded } from './photo-steps';
 import { prepareOutput } from './plan';
 import { SummaryBuilder, writeReports } from './summary';
@@ -64,13 +65,18 @@ export class BatchJob {
   async run(): Promise<BatchSummary> {
     this.started = performance.now();
     await prepareOutput(this.plan);
-    const journal = await Journal.open(this.plan.journalPath);
+    const unlock = await lockOutput(this.plan.outputRoot);
     try {
-      await journal.append({ t: 'start', at: new Date().toISOString(), settings: settingsOf(this.plan) });
-      await this.runPhotos(journal);
-      await journal.append({ t: 'end', at: new Date().toISOString(), cancelled: this.cancelled });
+      const journal = await Journal.open(this.plan.journalPath);
+      try {
+        await journal.append({ t: 'start', at: new Date().toISOString(), settings: settingsOf(this.plan) });
+        await this.runPhotos(journal);
+        await journal.append({ t: 'end', at: new Date().toISOString(), cancelled: this.cancelled });
+      } finally {
+        await journal.close();
+      }
     } finally {
-      await journal.close();
+      await unlock();
     }
     this.current = undefined;
     this.tiles = undefined;

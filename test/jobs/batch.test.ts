@@ -137,6 +137,42 @@ describe('batch jobs service', () => {
     expect((await sharp(existing).metadata()).format).toBe('jpeg');
   });
 
+  it('removes temp files left by an interrupted atomic write of its own outputs, and nothing else', async () => {
+    const folder = await tempFolder();
+    const input = join(folder, 'in');
+    await makePhotos(input, 2);
+    const out = join(folder, 'out');
+    await mkdir(out);
+    const stale = join(out, '.p001-deblurred.jpg.0123456789ab.tmp');
+    const foreign = join(out, '.other.jpg.0123456789ab.tmp');
+    await writeFile(stale, 'half a photo');
+    await writeFile(foreign, 'not ours');
+    const { plan, summary } = await runBatch({ inputs: [input], output: out });
+    expect(plan.staleTempsRemoved).toBe(1);
+    expect(existsSync(stale)).toBe(false);
+    expect(existsSync(foreign)).toBe(true);
+    expect(summary.counts.done).toBe(2);
+  });
+
+  it('lets one batch at a time write into an output folder, taking over a lock left by a killed run', async () => {
+    const folder = await tempFolder();
+    const input = join(folder, 'in');
+    await makePhotos(input, 4);
+    const out = join(folder, 'out');
+    await mkdir(out);
+    await writeFile(join(out, '.deblur-batch.lock'), '999999999'); // no such process
+    let second: Promise<string> | undefined;
+    const first = await runBatch({ inputs: [input], output: out }, () => {
+      second ??= runBatch({ inputs: [input], output: out }).then(
+        () => 'ran',
+        (error: Error) => error.message,
+      );
+    });
+    expect(await second).toMatch(/another batch \(pid \d+\) is writing/);
+    expect(first.summary.counts.done).toBe(4);
+    expect(existsSync(join(out, '.deblur-batch.lock'))).toBe(false);
+  });
+
   it('pauses between photos, resumes, and cancels keeping finished photos', async () => {
     const folder = await tempFolder();
     const input = join(folder, 'in');
