@@ -3,6 +3,7 @@
 import { availableParallelism } from 'node:os';
 import * as ort from 'onnxruntime-node';
 import { diagnoseCuda } from './cuda-diagnosis';
+import { graphCache } from './graph-cache';
 import { ModelError, PRUNED_INPUTS, PRUNED_OUTPUTS, assertPruned, type ModelDir } from './manifest';
 import { explainProviderFailure, providerOrder, type Device, type Provider } from './providers';
 
@@ -63,12 +64,7 @@ async function openSession(model: ModelDir, device: Device, threads: number): Pr
   for (const provider of providerOrder(device)) {
     let session: ort.InferenceSession | undefined;
     try {
-      session = await ort.InferenceSession.create(model.modelPath, {
-        executionProviders: [provider],
-        intraOpNumThreads: threads,
-        interOpNumThreads: 1,
-        graphOptimizationLevel: 'all',
-      });
+      session = await createSession(model, provider, threads);
       await warmUp(session, model);
       const fallbackReason = reasons.length ? reasons.join(' ') : undefined;
       return { session, model, provider, fallbackReason, threads };
@@ -86,6 +82,38 @@ async function openSession(model: ModelDir, device: Device, threads: number): Pr
     }
   }
   throw new Error(`no execution provider could run ${model.modelPath}`);
+}
+
+/** A session on the cached optimised graph when there is one (see graph-cache.ts), else on model.onnx. */
+async function createSession(
+  model: ModelDir,
+  provider: Provider,
+  threads: number,
+): Promise<ort.InferenceSession> {
+  const options: ort.InferenceSession.SessionOptions = {
+    executionProviders: [provider],
+    intraOpNumThreads: threads,
+    interOpNumThreads: 1,
+    graphOptimizationLevel: 'all',
+  };
+  const cache = await graphCache(model, provider).catch(() => undefined);
+  if (cache?.ready) {
+    try {
+      return await ort.InferenceSession.create(cache.path, {
+        ...options,
+        graphOptimizationLevel: 'disabled',
+      });
+    } catch {
+      cache.drop(); // unusable (another onnxruntime build, a damaged file): rebuild from model.onnx
+    }
+  }
+  if (!cache) return ort.InferenceSession.create(model.modelPath, options);
+  const session = await ort.InferenceSession.create(model.modelPath, {
+    ...options,
+    optimizedModelFilePath: cache.pendingPath,
+  });
+  await cache.commit().catch(() => cache.drop());
+  return session;
 }
 
 /** Runs the smallest valid input (one multiple square, auto guide) to prove the provider works. */

@@ -93,6 +93,7 @@ export async function importCheckpoint(file: string, options: ImportOptions = {}
       externalData: [{ path: template.weightsFile, sha256: weightsSha, bytes: template.weightsBytes }],
       importedAt: new Date().toISOString(),
       default: false,
+      graphCache: true,
       metrics: {},
     };
     await writeFile(join(staging, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
