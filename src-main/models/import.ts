@@ -97,6 +97,7 @@ export async function importCheckpoint(file: string, options: ImportOptions = {}
       metrics: {},
     };
     await writeFile(join(staging, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
+    await writeFile(join(staging, 'MODEL_CARD.md'), modelCard(manifest, file, checkpoint.ignored));
     const dir = join(modelsDir, id);
     await rename(staging, dir);
     staging = undefined;
@@ -124,4 +125,21 @@ function slug(text: string): string {
 function uniqueId(dir: string, base: string): string {
   if (!existsSync(join(dir, base))) return base;
   for (let i = 2; ; i++) if (!existsSync(join(dir, `${base}-${i}`))) return `${base}-${i}`;
+}
+
+function modelCard(manifest: Record<string, unknown>, file: string, ignored: string[]): string {
+  return [
+    `# ${String(manifest.name)}`,
+    '',
+    `Imported by Deblur Studio on ${String(manifest.importedAt)} from \`${basename(file)}\`.`,
+    '',
+    `- Checkpoint: ${String(manifest.weights)}`,
+    '- Network: LMD-ViT in the official configuration (54,549,163 parameters; every key and shape checked).',
+    `- Graph: the app's ${OFFICIAL_TEMPLATE} template; the weights are in weights.bin (sha256 in manifest.json).`,
+    ignored.length ? `- Ignored checkpoint entries: ${ignored.join(', ')}.` : '- The file held only the state dict.',
+    '',
+    "Quality: the paper reports 35.43 dB PSNR on ReLoBlur for the authors' released checkpoint",
+    '(model_LMDVIT.pth); other weights in the same layout are not measured here (npm run eval measures).',
+    '',
+  ].join('\n');
 }

@@ -90,7 +90,7 @@ describe('importing good checkpoints', () => {
     expect(wrapped.manifest.source).toBe('imported');
     expect(wrapped.manifest.externalData).toEqual(plain.manifest.externalData); // same weights, same bytes
     expect(wrapped.manifest.sha256).toBe(plain.manifest.sha256);
-    expect((await readdir(bare.dir)).sort()).toEqual(['manifest.json', 'model.onnx', 'weights.bin']);
+    expect((await readdir(bare.dir)).sort()).toEqual(['MODEL_CARD.md', 'manifest.json', 'model.onnx', 'weights.bin']);
   });
 
   it("matches training/'s PyTorch model with the same weights within 1e-4", async () => {
