@@ -27,9 +27,16 @@ export function journalPath(outputRoot: string): string {
   return join(outputRoot, JOURNAL_NAME);
 }
 
-/** The last record of each input (planned, done or failed), by input path. */
-export async function readJournal(path: string): Promise<Map<string, PhotoRecord>> {
+export interface JournalState {
+  /** The last record of each input (planned, done or failed), by input path. */
+  last: Map<string, PhotoRecord>;
+  /** Every output path this folder's batches ever planned: files there are ours to replace. */
+  outputs: Set<string>;
+}
+
+export async function readJournal(path: string): Promise<JournalState> {
   const last = new Map<string, PhotoRecord>();
+  const outputs = new Set<string>();
   const text = await readFile(path, 'utf8').catch(() => '');
   for (const line of text.split('\n')) {
     if (!line.trim()) continue;
@@ -41,8 +48,9 @@ export async function readJournal(path: string): Promise<Map<string, PhotoRecord
     }
     if (record.t === 'planned' || record.t === 'done' || record.t === 'failed')
       last.set(record.input, record);
+    if (record.t === 'planned' || record.t === 'done') outputs.add(record.output);
   }
-  return last;
+  return { last, outputs };
 }
 
 export class Journal {

@@ -25,8 +25,7 @@ export async function planBatch(request: BatchRequest): Promise<BatchPlan> {
   if (outInfo && !outInfo.isDirectory()) throw new BatchUsageError(`-o ${request.output}: not a folder`);
   const found = await expandInputs(request.inputs, { recursive: request.recursive ?? false, outputRoot });
   const journal = journalPath(outputRoot);
-  const records = await readJournal(journal);
-  const ours = new Set([...records.values()].filter((r) => r.t !== 'failed').map((r) => r.output));
+  const { last: records, outputs: ours } = await readJournal(journal);
 
   const photos: PlannedPhoto[] = [];
   const resumed: ResumedPhoto[] = [];
