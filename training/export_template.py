@@ -31,6 +31,9 @@ from .export import build_manifest, export_onnx, sha256_of
 from .model import LMDViT
 
 WEIGHTS_FILE = "weights.bin"
+# The files that decide the graph: when one changes, the shipped template must be exported again.
+SOURCES = ["training/model.py", "training/blocks.py", "training/windows.py", "training/config.py",
+           "training/export.py", "training/export_template.py"]
 ALIGN = 64
 PREFIX = "model."  # the export wrapper's attribute name
 DTYPES = {torch.float32: "float32", torch.int64: "int64"}
@@ -58,6 +61,15 @@ def write_weights(state: dict, layout: list, path: Path) -> None:
             array = state[entry["key"]].detach().contiguous().numpy()
             f.write(array.astype(np.dtype(entry["dtype"]).newbyteorder("<")).tobytes())
         f.truncate(layout[-1]["offset"] + layout[-1]["length"])
+
+
+def sources_sha256(config_path: str) -> str:
+    """One digest over the graph-deciding sources and the config (paths relative to the repository root)."""
+    root = Path(__file__).resolve().parent.parent
+    digest = hashlib.sha256()
+    for name in SOURCES + [str(Path(config_path))]:
+        digest.update(name.encode() + b"\0" + (root / name).read_bytes() + b"\0")
+    return digest.hexdigest()
 
 
 def make_template(config_path: str, out: Path, seed: int = 0) -> dict:
@@ -114,6 +126,7 @@ def make_template(config_path: str, out: Path, seed: int = 0) -> dict:
         "weightsFile": WEIGHTS_FILE,
         "weightsBytes": layout[-1]["offset"] + layout[-1]["length"],
         "modelSha256": sha256_of(onnx_path),
+        "sourcesSha256": sources_sha256(config_path),
         "nodes": len(proto.graph.node),
         "inlineInitializers": inline,
         "graphKeys": used,

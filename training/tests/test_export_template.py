@@ -40,3 +40,11 @@ def test_shipped_template_matches_the_official_layout():
     assert len(t["tensors"]) == 951 and len(t["graphKeys"]) == 911
     assert t["modelSha256"] == export_template.sha256_of(SHIPPED / "model.onnx")
     assert t["relativePositionIndex"] == state["encoderlayer_0.blocks.0.attn.relative_position_index"].reshape(-1).tolist()
+
+
+def test_shipped_template_is_current():
+    t = json.loads((SHIPPED / "template.json").read_text())
+    assert t["sourcesSha256"] == export_template.sources_sha256("training/configs/lmdvit-official.yaml"), (
+        "training/ changed since the shipped template was exported: run `npm run export:template` and commit "
+        "resources/templates/lmdvit-official/"
+    )
