@@ -113,6 +113,23 @@ describe('batch jobs service', () => {
     expect(await checksums(album.root)).toMatchObject(before);
   });
 
+  it('never takes its own outputs for inputs when the output folder is, or is inside, the album', async () => {
+    const folder = await tempFolder();
+    for (const [name, sub] of [
+      ['inside', 'deblurred'],
+      ['same', ''],
+    ] as const) {
+      const album = await makeAlbum(join(folder, name));
+      const output = join(album.root, sub);
+      const first = await runBatch({ inputs: [album.root], output, recursive: true });
+      expect(first.summary.counts).toMatchObject({ done: 4, skipped: 4, failed: 0 });
+      const again = await runBatch({ inputs: [album.root], output, recursive: true });
+      expect(again.summary.counts).toMatchObject({ done: 0, resumed: 4, skipped: 4, failed: 0 });
+      const files = (await listFiles(album.root)).filter((f) => f.includes('-deblurred'));
+      expect(files).toHaveLength(4);
+    }
+  });
+
   it('handles outputs from elsewhere with --on-existing skip, rename and overwrite-outputs', async () => {
     const folder = await tempFolder();
     const input = join(folder, 'in');
