@@ -4,7 +4,7 @@
 
 Writes into DIR (random weights, seeded):
 - wrapped.pth   {"epoch", "state_dict" with `module.` prefixes, "optimizer" (Adam state of a few tensors)}
-- bare.pth      the bare state dict, no prefixes (same weights)
+- bare.pth      the bare state dict, no prefixes (same weights; one strided view, one storage offset)
 - wrong-shape.pth, missing-key.pth   bare, with one tensor of another shape / one key dropped
 - truncated.pth the first half of bare.pth
 - evil.pth      {"state_dict": ..., "hook": object whose __reduce__ calls os.system("touch DIR/pwned")}
@@ -64,7 +64,14 @@ def main(argv=None) -> int:
         "optimizer": optimizer.state_dict(),
     }
     torch.save(wrapped, out / "wrapped.pth")
-    torch.save(state, out / "bare.pth")
+    # The bare file stores one tensor as a strided view and one at an offset into a larger storage (same values),
+    # as state dicts of views do, so the reader's strided and offset paths are checked against wrapped.pth.
+    bare = dict(state)
+    k1, k2 = "encoderlayer_0.blocks.0.attn.qkv.to_kv.weight", "output_proj.proj.0.bias"
+    bare[k1] = state[k1].t().contiguous().t()
+    bare[k2] = torch.cat([torch.zeros(5), state[k2]])[5:]
+    assert not bare[k1].is_contiguous() and bare[k2].storage_offset() == 5
+    torch.save(bare, out / "bare.pth")
 
     wrong = dict(state)
     wrong["input_proj.proj.0.weight"] = torch.zeros(16, 3, 3, 3)
