@@ -8,6 +8,7 @@ Writes into DIR (random weights, seeded):
 - wrong-shape.pth, missing-key.pth   bare, with one tensor of another shape / one key dropped
 - truncated.pth the first half of bare.pth
 - evil.pth      {"state_dict": ..., "hook": object whose __reduce__ calls os.system("touch DIR/pwned")}
+- nan-one-tensor.pth   only input_proj.proj.0.bias, holding a NaN (with a one-tensor template in the test)
 - image.bin, restored.bin, confidence.bin   float32: a 128x128 test image and PyTorch's outputs at tau 0
 - reference.json   shapes, tau, and the names above
 """
@@ -80,6 +81,9 @@ def main(argv=None) -> int:
     torch.save(missing, out / "missing-key.pth")
     data = (out / "bare.pth").read_bytes()
     (out / "truncated.pth").write_bytes(data[: len(data) // 2])
+    nan = state["input_proj.proj.0.bias"].clone()
+    nan[3] = float("nan")
+    torch.save({"input_proj.proj.0.bias": nan}, out / "nan-one-tensor.pth")
     torch.save({"state_dict": {"input_proj.proj.0.bias": state["input_proj.proj.0.bias"]},
                 "hook": Evil(str(out / "pwned"))}, out / "evil.pth")
 

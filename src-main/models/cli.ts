@@ -52,7 +52,11 @@ export function buildModelsProgram(io: Io = consoleIo, roots: RegistryRoots = {}
       if (o.default) await setDefault(result.id, roots);
       if (o.json) io.out(JSON.stringify(result));
       else {
-        io.out(`imported ${file} as "${result.id}" in ${result.dir} (${result.seconds.toFixed(1)} s)`);
+        io.out(
+          result.existing
+            ? `${file} was already imported as "${result.id}" (${result.dir})`
+            : `imported ${file} as "${result.id}" in ${result.dir} (${result.seconds.toFixed(1)} s)`,
+        );
         if (result.ignored.length) io.out(`ignored checkpoint entries: ${result.ignored.join(', ')}`);
         io.out(`run it: deblur --model ${result.id} <photo>`);
       }

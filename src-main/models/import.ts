@@ -1,14 +1,13 @@
 // Importing a PyTorch checkpoint (the official LMD-ViT release or one in its layout) into a runnable model
 // folder: the template's model.onnx unchanged, weights.bin written from the checkpoint's tensors at the
 // template's offsets, and a manifest with both files' sha256. No Python involved.
-import { closeSync, openSync, writeSync, ftruncateSync } from 'node:fs';
+import { closeSync, existsSync, ftruncateSync, openSync, readFileSync, readdirSync, writeSync } from 'node:fs';
 import { copyFile, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { sha256File } from '../inference/manifest';
 import { CheckpointError, checkLayout, openCheckpoint } from './checkpoint';
 import { userModelsDir } from './paths';
 import { loadTemplate, OFFICIAL_TEMPLATE, type Template } from './template';
-import { existsSync } from 'node:fs';
 
 export interface ImportOptions {
   modelsDir?: string;
@@ -24,6 +23,8 @@ export interface ImportResult {
   ignored: string[];
   checkpointSha256: string;
   seconds: number;
+  /** True when this very file (same sha256) was imported before: nothing was written, `id` is that model. */
+  existing?: boolean;
 }
 
 const ID = /^[a-z0-9][\w.-]*$/i;
@@ -52,6 +53,19 @@ export async function importCheckpoint(file: string, options: ImportOptions = {}
       }
     }
 
+    const checkpointSha = await sha256File(file);
+    const existing = importedAs(modelsDir, checkpointSha);
+    if (existing && options.id === undefined) {
+      return {
+        id: existing,
+        dir: join(modelsDir, existing),
+        ignored: checkpoint.ignored,
+        checkpointSha256: checkpointSha,
+        seconds: (performance.now() - started) / 1000,
+        existing: true,
+      };
+    }
+
     await mkdir(modelsDir, { recursive: true });
     const id = options.id ?? uniqueId(modelsDir, slug(basename(file).replace(/\.(pth|pt|ckpt|tar)$/i, '')));
     if (existsSync(join(modelsDir, id))) {
@@ -67,6 +81,7 @@ export async function importCheckpoint(file: string, options: ImportOptions = {}
       for (const entry of template.tensors) {
         const bytes = checkpoint.bytes(checkpoint.tensors.get(entry.key)!);
         if (bytes.length !== entry.length) throw new CheckpointError(`${file}: ${entry.key} has the wrong size`);
+        if (entry.dtype === 'float32') assertFinite(bytes, `${file}: ${entry.key}`);
         let done = 0;
         while (done < bytes.length) done += writeSync(fd, bytes, done, bytes.length - done, entry.offset + done);
       }
@@ -75,10 +90,9 @@ export async function importCheckpoint(file: string, options: ImportOptions = {}
       closeSync(fd);
     }
     await copyFile(template.modelPath, join(staging, 'model.onnx'));
-    const [weightsSha, modelSha, checkpointSha] = await Promise.all([
+    const [weightsSha, modelSha] = await Promise.all([
       sha256File(weightsPath),
       sha256File(join(staging, 'model.onnx')),
-      sha256File(file),
     ]);
     if (modelSha !== template.modelSha256) {
       throw new Error(`the shipped template ${template.dir} is damaged (sha256 mismatch): reinstall the app`);
@@ -112,6 +126,33 @@ export async function importCheckpoint(file: string, options: ImportOptions = {}
     checkpoint.close();
     if (staging) await rm(staging, { recursive: true, force: true });
   }
+}
+
+/** Refuses NaN and infinite weights (the network would produce NaN images). */
+function assertFinite(bytes: Buffer, what: string): void {
+  const values = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4);
+  let bad = 0;
+  for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i]!)) bad++;
+  if (bad) throw new CheckpointError(`${what} holds ${bad} non-finite values (NaN or infinity)`);
+}
+
+/** The id of an imported model made from the checkpoint with this sha256, if any. */
+function importedAs(modelsDir: string, checkpointSha: string): string | undefined {
+  if (!existsSync(modelsDir)) return undefined;
+  for (const name of readdirSync(modelsDir)) {
+    try {
+      const manifest = JSON.parse(readFileSync(join(modelsDir, name, 'manifest.json'), 'utf8')) as {
+        source?: unknown;
+        weights?: unknown;
+      };
+      if (manifest.source === 'imported' && String(manifest.weights).includes(`(sha256 ${checkpointSha})`)) {
+        return name;
+      }
+    } catch {
+      // not a model folder
+    }
+  }
+  return undefined;
 }
 
 function slug(text: string): string {

@@ -12,6 +12,7 @@ import { loadModelDir } from '../../src-main/inference/manifest';
 import { runModelsCli } from '../../src-main/models/cli';
 import { CheckpointError, openCheckpoint } from '../../src-main/models/checkpoint';
 import { importCheckpoint } from '../../src-main/models/import';
+import { loadTemplate } from '../../src-main/models/template';
 import { FIXTURE_DIR } from '../inference/helpers';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
@@ -69,6 +70,14 @@ describe('refused checkpoints', () => {
     expect(() => openCheckpoint(join(work, 'junk.pth'))).toThrow(CheckpointError);
     expect(existsSync(user)).toBe(false);
   });
+
+  it('refuses NaN weights', async () => {
+    const official = loadTemplate();
+    const template = { ...official, tensors: official.tensors.filter((t) => t.key === 'input_proj.proj.0.bias') };
+    await expect(
+      importCheckpoint(join(ckpts, 'nan-one-tensor.pth'), { modelsDir: join(work, 'refused'), template }),
+    ).rejects.toThrow('input_proj.proj.0.bias holds 1 non-finite values');
+  });
 });
 
 describe('importing good checkpoints', () => {
@@ -90,6 +99,8 @@ describe('importing good checkpoints', () => {
     expect(wrapped.manifest.source).toBe('imported');
     expect(wrapped.manifest.externalData).toEqual(plain.manifest.externalData); // same weights, same bytes
     expect(wrapped.manifest.sha256).toBe(plain.manifest.sha256);
+    const again = await importCheckpoint(join(ckpts, 'bare.pth'), { modelsDir: user });
+    expect(again).toMatchObject({ id: bare.id, existing: true });
     expect((await readdir(bare.dir)).sort()).toEqual(['MODEL_CARD.md', 'manifest.json', 'model.onnx', 'weights.bin']);
   });
 
