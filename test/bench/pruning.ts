@@ -73,18 +73,10 @@ function linearFitR2(xs: number[], ys: number[]): { slope: number; intercept: nu
 
 async function main() {
   const runs = Number(args.runs);
-  // No memory arena: with a different number of kept windows in every block, the arena only grows (18 GB at 1024).
-  const opts: ort.InferenceSession.SessionOptions = {
-    executionProviders: ['cpu'],
-    intraOpNumThreads: 1,
-    enableCpuMemArena: false,
-  };
+  const opts: ort.InferenceSession.SessionOptions = { executionProviders: ['cpu'], intraOpNumThreads: 1 };
   const prunedPath = exportModel(join(args.models, 'pruned'), false);
   const densePath = exportModel(join(args.models, 'dense'), true);
-  const t0 = performance.now();
-  const pruned = await ort.InferenceSession.create(prunedPath, opts);
-  const sessionSeconds = (performance.now() - t0) / 1000;
-  const dense = await ort.InferenceSession.create(densePath, opts);
+  let sessionSeconds = 0;
   const results = [];
   for (const size of args.sizes.split(',').map(Number)) {
     const image = new ort.Tensor(
@@ -92,7 +84,13 @@ async function main() {
       new Float32Array(3 * size * size).map(() => Math.random()),
       [1, 3, size, size],
     );
+    // One session at a time: at 1024 px each grows onnxruntime's memory arena by several GB.
+    const dense = await ort.InferenceSession.create(densePath, opts);
     const denseSeconds = (await timeRuns(dense, { image }, runs)).seconds;
+    await dense.release();
+    const t0 = performance.now();
+    const pruned = await ort.InferenceSession.create(prunedPath, opts);
+    sessionSeconds = (performance.now() - t0) / 1000;
     const levels = [];
     for (const target of TARGETS) {
       const feeds = {
@@ -104,6 +102,7 @@ async function main() {
       const keptRatio = (out['kept_ratio']!.data as Float32Array)[0]!;
       levels.push({ target, keptRatio, seconds, ofDense: seconds / denseSeconds });
     }
+    await pruned.release();
     const fit = linearFitR2(
       levels.map((l) => l.keptRatio),
       levels.map((l) => l.seconds),
