@@ -1,6 +1,6 @@
 """Weightless ONNX template of a configuration, for importing checkpoints without Python.
 
-npm run export:template [-- --config training/configs/lmdvit-official.yaml --out resources/templates/lmdvit-official]
+npm run export:template [-- --config training/configs/lmdvit-official.yaml --out assets/templates/lmdvit-official]
 
 Writes into --out:
 - model.onnx: the pruned graph exported without constant folding, so every state-dict tensor stays an
@@ -142,7 +142,7 @@ def make_template(config_path: str, out: Path, seed: int = 0) -> dict:
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(prog="npm run export:template --", description=__doc__.strip().splitlines()[0])
     p.add_argument("--config", default="training/configs/lmdvit-official.yaml")
-    p.add_argument("--out", default="resources/templates/lmdvit-official")
+    p.add_argument("--out", default="assets/templates/lmdvit-official")
     args = p.parse_args(argv)
     t = make_template(args.config, Path(args.out))
     print(json.dumps({"out": args.out, "nodes": t["nodes"], "tensors": len(t["tensors"]),

@@ -4,7 +4,7 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 /** The weightless ONNX templates that `npm run export:template` writes and the app ships. */
-export const TEMPLATES_ROOT = resolve(import.meta.dirname, '..', '..', 'resources', 'templates');
+export const TEMPLATES_ROOT = resolve(import.meta.dirname, '..', '..', 'assets', 'templates');
 
 /**
  * The user's models folder: `$DEBLUR_MODELS_DIR` when set, else the platform's per-user data folder:

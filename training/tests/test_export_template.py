@@ -11,7 +11,7 @@ from training.config import load_config
 from training.model import LMDViT
 
 FIXTURE = "training/configs/lmdvit-fixture.yaml"
-SHIPPED = Path("resources/templates/lmdvit-official")
+SHIPPED = Path("assets/templates/lmdvit-official")
 
 
 def test_fixture_template_reads_every_float_tensor_by_key(tmp_path):
@@ -46,5 +46,5 @@ def test_shipped_template_is_current():
     t = json.loads((SHIPPED / "template.json").read_text())
     assert t["sourcesSha256"] == export_template.sources_sha256("training/configs/lmdvit-official.yaml"), (
         "training/ changed since the shipped template was exported: run `npm run export:template` and commit "
-        "resources/templates/lmdvit-official/"
+        "assets/templates/lmdvit-official/"
     )
