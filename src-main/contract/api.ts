@@ -51,6 +51,12 @@ export interface RestoreRequest {
   device?: DeviceChoice | undefined;
 }
 
+/** Photos added by one open or drop; files that are not readable photos are skipped with a reason. */
+export interface OpenResult {
+  photos: PhotoInfo[];
+  skipped: { name: string; reason: string }[];
+}
+
 export interface SaveAsRequest {
   photoId: string;
 }
@@ -107,9 +113,9 @@ export type Unsubscribe = () => void;
 /** What `window.deblur` offers. */
 export interface DeblurApi {
   /** Shows the open dialog; returns the photos added (empty when cancelled). */
-  openPhotos(): Promise<Result<PhotoInfo[]>>;
+  openPhotos(): Promise<Result<OpenResult>>;
   /** Adds dropped files (the preload turns File objects into paths; the renderer never sees paths). */
-  openDropped(files: File[]): Promise<Result<PhotoInfo[]>>;
+  openDropped(files: File[]): Promise<Result<OpenResult>>;
   /** Photos opened this session, in order. */
   listPhotos(): Promise<Result<PhotoInfo[]>>;
   getPhoto(id: string): Promise<Result<PhotoInfo>>;
@@ -123,7 +129,7 @@ export interface DeblurApi {
   listModels(): Promise<Result<ModelInfo[]>>;
   onProgress(callback: (event: ProgressEvent) => void): Unsubscribe;
   /** Photos added from outside the renderer (menu Open, recent files). */
-  onPhotosAdded(callback: (photos: PhotoInfo[]) => void): Unsubscribe;
+  onPhotosAdded(callback: (opened: OpenResult) => void): Unsubscribe;
   onMenuCommand(callback: (command: MenuCommand) => void): Unsubscribe;
 }
 
@@ -151,6 +157,6 @@ export type EventChannel = (typeof EVENTS)[keyof typeof EVENTS];
 
 export interface EventPayloads {
   [EVENTS.progress]: ProgressEvent;
-  [EVENTS.photosAdded]: PhotoInfo[];
+  [EVENTS.photosAdded]: OpenResult;
   [EVENTS.menuCommand]: MenuCommand;
 }

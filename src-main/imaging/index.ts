@@ -2,6 +2,7 @@
 export { writeFileAtomic, type AtomicWriteOptions } from './atomic-write';
 export { DEFAULT_PIXEL_LIMIT, decodePhoto, probePhoto, type DecodeOptions } from './decode';
 export { decodePreview } from './preview';
+export { displayImage, summarizePhoto, thumbnailJpeg, type PhotoSummary } from './display';
 export { DEFAULT_QUALITY, encodePhoto, type EncodeOptions, type EncodeResult } from './encode';
 export { ImageError, type ImageErrorCode } from './errors';
 export { FORMAT_FACTS, formatFromPath } from './formats';

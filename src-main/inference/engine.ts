@@ -20,6 +20,9 @@ export class InferenceEngine {
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
 
+  /** `workerUrl`: the worker's entry; a bundled app passes its compiled worker (default: worker-entry.mjs). */
+  constructor(private readonly workerUrl: URL = new URL('./worker-entry.mjs', import.meta.url)) {}
+
   /** Runs one restore job in the worker. The input pixels and guide are moved there when they can be. */
   restore(job: RestoreJob, options: JobOptions = {}): Promise<RestoreResult> {
     const { signal } = options;
@@ -54,7 +57,7 @@ export class InferenceEngine {
 
   private start(): Worker {
     if (this.worker) return this.worker;
-    const worker = new Worker(new URL('./worker-entry.mjs', import.meta.url));
+    const worker = new Worker(this.workerUrl);
     worker.on('message', (reply: WorkerReply) => this.receive(reply));
     worker.on('error', (error) => this.failAll(error));
     worker.on('exit', (code) => {
