@@ -1,4 +1,4 @@
-// npm run bench:pruning -- [--json] [--sizes 512,1024] [--runs 2] [--models DIR]
+// npm run bench:pruning -- [--json] [--sizes 512,1024] [--runs 3] [--models DIR]
 // Time per image of the official LMD-ViT configuration (random weights) on the CPU with onnxruntime-node,
 // at 0/10/25/50/100 % of windows kept (a centred forced region, the rest protected), against the same
 // weights exported without pruning machinery (--dense). Every number comes from one process.
@@ -16,7 +16,7 @@ const { values: args } = parseArgs({
   options: {
     json: { type: 'boolean', default: false },
     sizes: { type: 'string', default: '512,1024' },
-    runs: { type: 'string', default: '2' },
+    runs: { type: 'string', default: '3' },
     models: { type: 'string', default: join(tmpdir(), 'deblur-bench-official') },
   },
 });
@@ -43,16 +43,16 @@ function centredGuide(h: number, w: number, share: number): Float32Array {
   return guide;
 }
 
-async function timeRuns(session: ort.InferenceSession, feeds: Record<string, ort.Tensor>, runs: number) {
-  let out = await session.run(feeds); // warm-up
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const t0 = performance.now();
-    out = await session.run(feeds);
-    times.push((performance.now() - t0) / 1000);
-  }
-  times.sort((a, b) => a - b);
-  return { seconds: times[Math.floor(times.length / 2)]!, out };
+/** Median of the timed runs, in seconds, after one warm-up run. */
+async function timeOnce(session: ort.InferenceSession, feeds: Record<string, ort.Tensor>) {
+  const t0 = performance.now();
+  const out = await session.run(feeds);
+  return { seconds: (performance.now() - t0) / 1000, out };
+}
+
+function median(xs: number[]): number {
+  const sorted = [...xs].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
 }
 
 function linearFitR2(xs: number[], ys: number[]): { slope: number; intercept: number; r2: number } {
@@ -84,25 +84,42 @@ async function main() {
       new Float32Array(3 * size * size).map(() => Math.random()),
       [1, 3, size, size],
     );
-    // One session at a time: at 1024 px each grows onnxruntime's memory arena by several GB.
     const dense = await ort.InferenceSession.create(densePath, opts);
-    const denseSeconds = (await timeRuns(dense, { image }, runs)).seconds;
-    await dense.release();
     const t0 = performance.now();
     const pruned = await ort.InferenceSession.create(prunedPath, opts);
     sessionSeconds = (performance.now() - t0) / 1000;
-    const levels = [];
-    for (const target of TARGETS) {
-      const feeds = {
-        image,
-        guide: new ort.Tensor('float32', centredGuide(size, size, target), [1, 1, size, size]),
-        threshold: new ort.Tensor('float32', new Float32Array([0.5]), []),
-      };
-      const { seconds, out } = await timeRuns(pruned, feeds, runs);
-      const keptRatio = (out['kept_ratio']!.data as Float32Array)[0]!;
-      levels.push({ target, keptRatio, seconds, ofDense: seconds / denseSeconds });
+    const points = [
+      { target: null as number | null, session: dense, feeds: { image } as Record<string, ort.Tensor> },
+      ...TARGETS.map((target) => ({
+        target: target as number | null,
+        session: pruned,
+        feeds: {
+          image,
+          guide: new ort.Tensor('float32', centredGuide(size, size, target), [1, 1, size, size]),
+          threshold: new ort.Tensor('float32', new Float32Array([0.5]), []),
+        } as Record<string, ort.Tensor>,
+      })),
+    ];
+    const times: number[][] = points.map(() => []);
+    const kept: number[] = points.map(() => 1);
+    // Interleaved rounds (warm-up first, order reversed every other round), so that load from other
+    // processes falls on dense and pruned alike; the median of each point is reported.
+    for (let round = -1; round < runs; round++) {
+      const order = points.map((_, i) => i);
+      if (round % 2) order.reverse();
+      for (const i of order) {
+        const { seconds, out } = await timeOnce(points[i]!.session, points[i]!.feeds);
+        if (round >= 0) times[i]!.push(seconds);
+        if (out['kept_ratio']) kept[i] = (out['kept_ratio'].data as Float32Array)[0]!;
+      }
+      console.error(`size ${size}: round ${round + 1}/${runs} done`);
     }
-    await pruned.release();
+    await Promise.all([dense.release(), pruned.release()]);
+    const denseSeconds = median(times[0]!);
+    const levels = points.slice(1).map((p, j) => {
+      const seconds = median(times[j + 1]!);
+      return { target: p.target, keptRatio: kept[j + 1]!, seconds, ofDense: seconds / denseSeconds };
+    });
     const fit = linearFitR2(
       levels.map((l) => l.keptRatio),
       levels.map((l) => l.seconds),
