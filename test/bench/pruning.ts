@@ -43,7 +43,7 @@ function centredGuide(h: number, w: number, share: number): Float32Array {
   return guide;
 }
 
-/** Median of the timed runs, in seconds, after one warm-up run. */
+/** One timed run, in seconds, with its outputs. */
 async function timeOnce(session: ort.InferenceSession, feeds: Record<string, ort.Tensor>) {
   const t0 = performance.now();
   const out = await session.run(feeds);
