@@ -12,7 +12,7 @@ import {
 } from '../contract';
 import { ImageError } from '../imaging';
 import { CancelledError } from '../inference';
-import { RegistryError } from '../models';
+import { RegistryError } from '../models/registry';
 import { ModelNotFoundError } from '../restore';
 import { ApiFailure, type Studio } from '../studio';
 

@@ -14,8 +14,7 @@ import {
 } from '../contract';
 import { displayImage, formatFromPath, thumbnailJpeg, writeFileAtomic } from '../imaging';
 import { CancelledError, InferenceEngine, defaultThreads } from '../inference';
-import { findModel, listModels, type ModelEntry } from '../models';
-import type { RegistryRoots } from '../models/registry';
+import { findModel, listModels, type ModelEntry, type RegistryRoots } from '../models/registry';
 import { restorePhoto } from '../restore';
 import { ApiFailure } from './errors';
 import type { ImageKind, StudioHost } from './host';

@@ -1,0 +1,115 @@
+// Electron entry: one secure window over the studio services. Kept thin: everything it calls is tested without
+// Electron (studio, ipc dispatch, recent files, window state); only the wiring below is not.
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { BrowserWindow, Menu, app, dialog, ipcMain, screen } from 'electron';
+import { EVENTS, type EventChannel, type EventPayloads } from '../contract';
+import { InferenceEngine } from '../inference';
+import { createDispatch, senderCheck } from '../ipc';
+import { registerIpc } from '../ipc/electron';
+import { Studio, type StudioHost } from '../studio';
+import { buildMenu } from './menu';
+import { handlePhotoScheme, photoUrl, registerPhotoScheme } from './protocol';
+import { RecentFiles } from './recent';
+import { lockDown } from './security';
+import { DEFAULT_SIZE, loadWindowState, saveWindowState } from './window-state';
+
+const PHOTO_FILTER = { name: 'Photos', extensions: ['jpg', 'jpeg', 'png', 'tif', 'tiff', 'webp', 'avif'] };
+const devUrl = app.isPackaged ? undefined : process.env.ELECTRON_RENDERER_URL;
+const rendererUrl = devUrl ?? pathToFileURL(join(import.meta.dirname, '..', 'renderer', 'index.html')).href;
+const isAppSender = senderCheck(rendererUrl);
+const isAppUrl = (url: string) => isAppSender({ url, topFrame: true });
+
+registerPhotoScheme();
+let window: BrowserWindow | undefined;
+
+const host: StudioHost = {
+  async chooseOpenPaths() {
+    const options = { properties: ['openFile', 'multiSelections'] as const, filters: [PHOTO_FILTER] };
+    const result = window
+      ? await dialog.showOpenDialog(window, { ...options, properties: [...options.properties] })
+      : await dialog.showOpenDialog({ ...options, properties: [...options.properties] });
+    return result.canceled ? [] : result.filePaths;
+  },
+  async chooseSavePath(suggested) {
+    if (!window) return undefined;
+    const result = await dialog.showSaveDialog(window, { defaultPath: suggested });
+    return result.canceled ? undefined : result.filePath;
+  },
+  emit: <E extends EventChannel>(event: E, payload: EventPayloads[E]) =>
+    window?.webContents.send(event, payload),
+  imageUrl: photoUrl,
+  opened: (paths) => {
+    for (const path of paths) app.addRecentDocument(path);
+    void recent.add(paths).then(refreshMenu);
+  },
+};
+
+const recent = new RecentFiles(join(app.getPath('userData'), 'recent.json'));
+// The bundled worker (electron.vite.config.ts builds it next to this file).
+const engine = new InferenceEngine(new URL('./inference-worker.js', import.meta.url));
+const studio = new Studio(host, { engine });
+
+function refreshMenu(): void {
+  Menu.setApplicationMenu(
+    buildMenu({
+      open: () => void studio.openPhotos().then((opened) => host.emit(EVENTS.photosAdded, opened)),
+      openRecent: (path) =>
+        void studio.addPaths([path]).then((opened) => host.emit(EVENTS.photosAdded, opened)),
+      clearRecent: () => void recent.clear().then(refreshMenu),
+      recent: () => recent.list(),
+      command: (command) => host.emit(EVENTS.menuCommand, command),
+    }),
+  );
+}
+
+function createWindow(): BrowserWindow {
+  const stateFile = join(app.getPath('userData'), 'window-state.json');
+  const state = loadWindowState(
+    stateFile,
+    screen.getAllDisplays().map((d) => d.workArea),
+  );
+  const win = new BrowserWindow({
+    ...(state.bounds ?? DEFAULT_SIZE),
+    minWidth: 640,
+    minHeight: 420,
+    show: false,
+    backgroundColor: '#16181c',
+    title: 'Deblur Studio',
+    webPreferences: {
+      preload: join(import.meta.dirname, '..', 'preload', 'index.cjs'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      spellcheck: false,
+    },
+  });
+  if (state.maximized) win.maximize();
+  const save = () =>
+    void saveWindowState(stateFile, { bounds: win.getNormalBounds(), maximized: win.isMaximized() });
+  win.on('close', save);
+  win.once('ready-to-show', () => win.show());
+  void (devUrl
+    ? win.loadURL(devUrl)
+    : win.loadFile(join(import.meta.dirname, '..', 'renderer', 'index.html')));
+  return win;
+}
+
+app.whenReady().then(() => {
+  lockDown(isAppUrl);
+  handlePhotoScheme(studio);
+  registerIpc(ipcMain, createDispatch(studio, isAppSender));
+  refreshMenu();
+  window = createWindow();
+  window.on('closed', () => (window = undefined));
+  app.on('activate', () => {
+    if (!window) window = createWindow();
+  });
+});
+
+app.on('window-all-closed', () => {
+  if (process.platform !== 'darwin') app.quit();
+});
+
+app.on('will-quit', () => void studio.close());

@@ -1,0 +1,67 @@
+// The application menu. Accelerators live here; commands the renderer owns travel as menu-command events.
+import { Menu, app, type MenuItemConstructorOptions } from 'electron';
+import type { MenuCommand } from '../contract';
+
+export interface MenuActions {
+  open(): void;
+  openRecent(path: string): void;
+  clearRecent(): void;
+  recent(): string[];
+  command(command: MenuCommand): void;
+}
+
+export function buildMenu(actions: MenuActions): Menu {
+  const cmd = (label: string, command: MenuCommand, accelerator?: string): MenuItemConstructorOptions => ({
+    label,
+    ...(accelerator ? { accelerator } : {}),
+    click: () => actions.command(command),
+  });
+  const recent = actions.recent();
+  const template: MenuItemConstructorOptions[] = [
+    ...(process.platform === 'darwin' ? [{ role: 'appMenu' as const }] : []),
+    {
+      label: '&File',
+      submenu: [
+        { label: 'Open Photos…', accelerator: 'CmdOrCtrl+O', click: () => actions.open() },
+        {
+          label: 'Open Recent',
+          submenu: [
+            ...recent.map((path) => ({ label: path, click: () => actions.openRecent(path) })),
+            ...(recent.length ? [{ type: 'separator' as const }] : []),
+            { label: 'Clear Recent', enabled: recent.length > 0, click: () => actions.clearRecent() },
+          ],
+        },
+        cmd('Save Restored As…', 'save-as', 'CmdOrCtrl+Shift+S'),
+        { type: 'separator' },
+        process.platform === 'darwin' ? { role: 'close' } : { role: 'quit' },
+      ],
+    },
+    { role: 'editMenu' },
+    {
+      label: '&View',
+      submenu: [
+        cmd('Fit to Window', 'view-fit', 'CmdOrCtrl+0'),
+        cmd('Actual Size (100 %)', 'view-actual', 'CmdOrCtrl+1'),
+        cmd('Zoom In', 'zoom-in', 'CmdOrCtrl+='),
+        cmd('Zoom Out', 'zoom-out', 'CmdOrCtrl+-'),
+        { type: 'separator' },
+        cmd('Before / After Split', 'toggle-compare', 'CmdOrCtrl+D'),
+        { type: 'separator' },
+        { role: 'togglefullscreen' },
+        ...(app.isPackaged ? [] : [{ role: 'toggleDevTools' as const }]),
+      ],
+    },
+    {
+      label: '&Photo',
+      submenu: [
+        cmd('Run Restore', 'run', 'CmdOrCtrl+Enter'),
+        cmd('Cancel', 'cancel'),
+        { type: 'separator' },
+        cmd('Next Photo', 'next-photo', 'CmdOrCtrl+Right'),
+        cmd('Previous Photo', 'previous-photo', 'CmdOrCtrl+Left'),
+      ],
+    },
+    { role: 'windowMenu' },
+  ];
+  return Menu.buildFromTemplate(template);
+}

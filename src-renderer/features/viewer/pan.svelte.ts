@@ -1,0 +1,45 @@
+// Panning the view: with the middle button, with Space held and the left button, or the left button alone while
+// no editing tool is active (the mask brush will take the left button).
+import type { ViewportState } from './viewport.svelte';
+
+export class PanGesture {
+  active = $state(false);
+  private space = false;
+  private last: { x: number; y: number } | undefined;
+
+  constructor(private readonly view: ViewportState) {}
+
+  key(event: KeyboardEvent, down: boolean): void {
+    if (event.code === 'Space' && !(event.target as HTMLElement | null)?.closest('input, button, textarea')) {
+      this.space = down;
+      if (down) event.preventDefault();
+    }
+  }
+
+  down(event: PointerEvent): void {
+    if (event.button !== 1 && event.button !== 0) return;
+    this.active = true;
+    this.last = { x: event.clientX, y: event.clientY };
+    (event.currentTarget as Element).setPointerCapture(event.pointerId);
+    event.preventDefault();
+  }
+
+  move(event: PointerEvent): void {
+    if (!this.active || !this.last) return;
+    this.view.panBy(event.clientX - this.last.x, event.clientY - this.last.y);
+    this.last = { x: event.clientX, y: event.clientY };
+  }
+
+  up(event: PointerEvent): void {
+    if (!this.active) return;
+    this.active = false;
+    this.last = undefined;
+    const target = event.currentTarget as Element;
+    if (target.hasPointerCapture(event.pointerId)) target.releasePointerCapture(event.pointerId);
+  }
+
+  /** Space held: the brush (once it exists) yields the left button to panning. */
+  get spaceHeld(): boolean {
+    return this.space;
+  }
+}

@@ -1,0 +1,78 @@
+// The app's state: the library, the view, the compare settings and the restore job, plus the commands that menus,
+// shortcuts and buttons share.
+import type { DeblurApi, MenuCommand, Unsubscribe } from '../../src-main/contract';
+import { LibraryState } from '../features/library/library.svelte';
+import { RestoreState } from '../features/restore/restore.svelte';
+import { CompareState } from '../features/viewer/compare.svelte';
+import { ViewportState } from '../features/viewer/viewport.svelte';
+import { messageOf, unwrap } from './bridge';
+
+export class AppState {
+  readonly library: LibraryState;
+  readonly restore: RestoreState;
+  readonly viewport = new ViewportState();
+  readonly compare = new CompareState();
+  status = $state<string | undefined>(undefined);
+  private readonly subscriptions: Unsubscribe[] = [];
+
+  constructor(private readonly api: DeblurApi) {
+    this.library = new LibraryState(api);
+    this.restore = new RestoreState(api);
+    this.subscriptions.push(
+      api.onPhotosAdded((opened) => this.library.add(opened)),
+      api.onMenuCommand((command) => void this.command(command)),
+    );
+  }
+
+  async runSelected(): Promise<void> {
+    const photo = this.library.selected;
+    if (!photo) return;
+    const restored = await this.restore.run(photo);
+    if (restored) {
+      this.library.update({ ...photo, restored });
+      this.compare.enabled = true;
+    }
+  }
+
+  async saveSelected(): Promise<void> {
+    const photo = this.library.selected;
+    if (!photo?.restored) return;
+    try {
+      const saved = unwrap(await this.api.saveAs({ photoId: photo.id }));
+      if (saved.path) this.status = `Saved ${saved.path}`;
+    } catch (error) {
+      this.status = messageOf(error);
+    }
+  }
+
+  async command(command: MenuCommand): Promise<void> {
+    switch (command) {
+      case 'open':
+        return this.library.open();
+      case 'save-as':
+        return this.saveSelected();
+      case 'run':
+        return this.runSelected();
+      case 'cancel':
+        return this.restore.cancel();
+      case 'view-fit':
+        return this.viewport.fit();
+      case 'view-actual':
+        return this.viewport.actual();
+      case 'zoom-in':
+        return this.viewport.zoomIn();
+      case 'zoom-out':
+        return this.viewport.zoomOut();
+      case 'toggle-compare':
+        return this.compare.toggle();
+      case 'next-photo':
+        return this.library.step(1);
+      case 'previous-photo':
+        return this.library.step(-1);
+    }
+  }
+
+  dispose(): void {
+    this.subscriptions.splice(0).forEach((unsubscribe) => unsubscribe());
+  }
+}

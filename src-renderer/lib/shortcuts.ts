@@ -1,0 +1,53 @@
+// Keyboard shortcuts inside the window (menu accelerators cover the rest). One table, shown in tooltips.
+import type { MenuCommand } from '../../src-main/contract';
+
+export const SHORTCUTS = {
+  open: 'Ctrl+O',
+  run: 'Ctrl+Enter',
+  cancel: 'Esc',
+  fit: 'Ctrl+0 or F',
+  actual: 'Ctrl+1 or Z',
+  zoomIn: 'Ctrl+= or +',
+  zoomOut: 'Ctrl+- or -',
+  compare: 'Ctrl+D or S',
+  original: 'hold O',
+  pan: 'Space+drag or middle button',
+  next: '→ / ←',
+  save: 'Ctrl+Shift+S',
+} as const;
+
+/** Single keys without modifiers (those with Ctrl are the menu's accelerators). */
+const KEYS: Record<string, MenuCommand> = {
+  Escape: 'cancel',
+  f: 'view-fit',
+  z: 'view-actual',
+  '+': 'zoom-in',
+  '=': 'zoom-in',
+  '-': 'zoom-out',
+  s: 'toggle-compare',
+  ArrowRight: 'next-photo',
+  ArrowLeft: 'previous-photo',
+};
+
+/** Ctrl/Cmd accelerators, for the browser (the e2e page has no Electron menu). */
+const ACCELERATORS: Record<string, MenuCommand> = {
+  o: 'open',
+  Enter: 'run',
+  '0': 'view-fit',
+  '1': 'view-actual',
+  '=': 'zoom-in',
+  '-': 'zoom-out',
+  d: 'toggle-compare',
+};
+
+/** The command a key press means, or undefined (typing in a field never triggers one). */
+export function commandFor(event: KeyboardEvent, inElectron: boolean): MenuCommand | undefined {
+  const target = event.target as HTMLElement | null;
+  if (target?.closest('input, textarea, select, [contenteditable]')) return undefined;
+  if (event.ctrlKey || event.metaKey) {
+    if (event.shiftKey && event.key.toLowerCase() === 's') return inElectron ? undefined : 'save-as';
+    return inElectron ? undefined : ACCELERATORS[event.key];
+  }
+  if (event.altKey) return undefined;
+  return KEYS[event.key];
+}

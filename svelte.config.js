@@ -1,0 +1,4 @@
+// Svelte compiler options shared by electron-vite, Vitest browser mode and svelte-check.
+export default {
+  compilerOptions: { runes: true },
+};
