@@ -1,0 +1,43 @@
+// The test transport's `window.deblur`: each verb is a POST to the bridge (which calls the same ipc dispatch as
+// Electron's ipcMain), events arrive by Server-Sent Events. CHANNELS and EVENTS are prepended by the server from
+// the contract. Loaded as a classic script before the app's module script.
+/* global window, EventSource, CHANNELS, EVENTS */
+(() => {
+  const invoke = async (channel, payload) => {
+    const response = await fetch('/__bridge/invoke', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ channel, payload }),
+    });
+    return response.json();
+  };
+  const listeners = new Map();
+  const source = new EventSource('/__bridge/events');
+  source.onmessage = (message) => {
+    const { event, payload } = JSON.parse(message.data);
+    for (const callback of listeners.get(event) ?? []) callback(payload);
+  };
+  const subscribe = (event, callback) => {
+    if (!listeners.has(event)) listeners.set(event, new Set());
+    listeners.get(event).add(callback);
+    return () => listeners.get(event).delete(callback);
+  };
+  window.deblur = {
+    openPhotos: () => invoke(CHANNELS.openPhotos),
+    // Dropped files have no path in a plain browser: the test transport cannot add them.
+    openDropped: async () => ({
+      ok: false,
+      error: { code: 'invalid-request', message: 'drop is not available over the test transport' },
+    }),
+    listPhotos: () => invoke(CHANNELS.listPhotos),
+    getPhoto: (id) => invoke(CHANNELS.getPhoto, id),
+    closePhoto: (id) => invoke(CHANNELS.closePhoto, id),
+    restore: (request) => invoke(CHANNELS.restore, request),
+    cancel: (jobId) => invoke(CHANNELS.cancel, jobId),
+    saveAs: (request) => invoke(CHANNELS.saveAs, request),
+    listModels: () => invoke(CHANNELS.listModels),
+    onProgress: (callback) => subscribe(EVENTS.progress, callback),
+    onPhotosAdded: (callback) => subscribe(EVENTS.photosAdded, callback),
+    onMenuCommand: (callback) => subscribe(EVENTS.menuCommand, callback),
+  };
+})();

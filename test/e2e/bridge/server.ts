@@ -1,0 +1,134 @@
+// The end-to-end tests' stand-in for the Electron shell: serves the built renderer (out/renderer) on localhost,
+// injects a `window.deblur` that forwards every verb to the same ipc dispatch Electron uses, streams events, and
+// serves images by id like the deblur-photo:// protocol. Dialogs answer from a queue the test fills.
+import { readFile } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { extname, join, normalize, resolve, sep } from 'node:path';
+import { CHANNELS, EVENTS } from '../../../src-main/contract';
+import { createDispatch, senderCheck } from '../../../src-main/ipc';
+import { Studio, type ImageKind, type StudioHost, type StudioOptions } from '../../../src-main/studio';
+
+const ROOT = resolve(import.meta.dirname, '..', '..', '..', 'out', 'renderer');
+const TYPES: Record<string, string> = {
+  '.html': 'text/html',
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+};
+const KINDS: readonly ImageKind[] = ['photo', 'thumb', 'result'];
+
+export interface Bridge {
+  url: string;
+  studio: Studio;
+  /** Answers for the next open dialogs (one array per dialog) and save dialogs. */
+  openAnswers: string[][];
+  saveAnswers: (string | undefined)[];
+  close(): Promise<void>;
+}
+
+export async function startBridge(options: StudioOptions): Promise<Bridge> {
+  const streams = new Set<ServerResponse>();
+  const openAnswers: string[][] = [];
+  const saveAnswers: (string | undefined)[] = [];
+  const host: StudioHost = {
+    chooseOpenPaths: async () => openAnswers.shift() ?? [],
+    chooseSavePath: async () => saveAnswers.shift(),
+    emit: (event, payload) => {
+      for (const stream of streams) stream.write(`data: ${JSON.stringify({ event, payload })}\n\n`);
+    },
+    imageUrl: (kind, id, version) => `/deblur-photo/${kind}/${id}${version ? `?v=${version}` : ''}`,
+  };
+  const studio = new Studio(host, options);
+  let origin = '';
+  const dispatch = createDispatch(studio, (sender) => senderCheck(origin)(sender));
+
+  const server: Server = createServer((request, response) => {
+    void handle(request, response).catch((error: unknown) => {
+      response.writeHead(500).end(String(error));
+    });
+  });
+
+  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const url = new URL(request.url ?? '/', origin);
+    if (url.pathname === '/__bridge/invoke' && request.method === 'POST') {
+      const { channel, payload } = JSON.parse(await body(request)) as { channel: string; payload: unknown };
+      const sender = { url: request.headers.origin ?? request.headers.referer ?? '', topFrame: true };
+      const result = await dispatch(channel, payload, sender);
+      response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(result));
+      return;
+    }
+    if (url.pathname === '/__bridge/events') {
+      response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store' });
+      response.write(': connected\n\n');
+      streams.add(response);
+      request.on('close', () => streams.delete(response));
+      return;
+    }
+    if (url.pathname === '/__bridge/client.js') {
+      const client = await readFile(join(import.meta.dirname, 'client.js'), 'utf8');
+      const constants = `const CHANNELS = ${JSON.stringify(CHANNELS)}; const EVENTS = ${JSON.stringify(EVENTS)};\n`;
+      response.writeHead(200, { 'content-type': 'text/javascript' }).end(constants + client);
+      return;
+    }
+    const image = /^\/deblur-photo\/(\w+)\/([\w-]+)$/.exec(url.pathname);
+    if (image) {
+      const kind = KINDS.find((k) => k === image[1]);
+      try {
+        if (!kind) throw new Error('unknown kind');
+        const { data, mime } = await studio.image(kind, image[2]!);
+        response.writeHead(200, { 'content-type': mime, 'cache-control': 'no-store' }).end(data);
+      } catch {
+        response.writeHead(404).end('not found');
+      }
+      return;
+    }
+    await serveStatic(url.pathname, response);
+  }
+
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url: `${origin}/`,
+    studio,
+    openAnswers,
+    saveAnswers,
+    close: async () => {
+      for (const stream of streams) stream.end();
+      await new Promise((done) => server.close(done));
+      await studio.close();
+    },
+  };
+}
+
+async function serveStatic(pathname: string, response: ServerResponse): Promise<void> {
+  const file = normalize(join(ROOT, pathname === '/' ? 'index.html' : decodeURIComponent(pathname)));
+  if (!file.startsWith(ROOT + sep)) {
+    response.writeHead(403).end();
+    return;
+  }
+  let data: Buffer | string;
+  try {
+    data = await readFile(file);
+  } catch {
+    response.writeHead(404).end('not found');
+    return;
+  }
+  if (file.endsWith('index.html')) {
+    // The bridge's classic script runs before the app's module script (modules are deferred).
+    data = data
+      .toString('utf8')
+      .replace('<script', '<script src="/__bridge/client.js"></script>\n    <script');
+  }
+  response.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(data);
+}
+
+function body(request: IncomingMessage): Promise<string> {
+  return new Promise((done, fail) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => done(Buffer.concat(chunks).toString('utf8')));
+    request.on('error', fail);
+  });
+}
