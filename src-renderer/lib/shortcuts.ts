@@ -42,12 +42,19 @@ const ACCELERATORS: Record<string, MenuCommand> = {
 
 /** The command a key press means, or undefined (typing in a field never triggers one). */
 export function commandFor(event: KeyboardEvent, inElectron: boolean): MenuCommand | undefined {
-  const target = event.target as HTMLElement | null;
-  if (target?.closest('input, textarea, select, [contenteditable]')) return undefined;
+  if (isTyping(event.target)) return undefined;
   if (event.ctrlKey || event.metaKey) {
     if (event.shiftKey && event.key.toLowerCase() === 's') return inElectron ? undefined : 'save-as';
     return inElectron ? undefined : ACCELERATORS[event.key];
   }
   if (event.altKey) return undefined;
   return KEYS[event.key];
+}
+
+/** True when the key goes to a text field or another control that uses keys itself. */
+export function isTyping(
+  target: EventTarget | null,
+  selector = 'input, textarea, select, [contenteditable]',
+): boolean {
+  return target instanceof Element && target.closest(selector) !== null;
 }

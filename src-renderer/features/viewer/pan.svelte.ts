@@ -1,5 +1,6 @@
 // Panning the view: with the middle button, with Space held and the left button, or the left button alone while
 // no editing tool is active (the mask brush will take the left button).
+import { isTyping } from '../../lib/shortcuts';
 import type { ViewportState } from './viewport.svelte';
 
 export class PanGesture {
@@ -10,7 +11,7 @@ export class PanGesture {
   constructor(private readonly view: ViewportState) {}
 
   key(event: KeyboardEvent, down: boolean): void {
-    if (event.code === 'Space' && !(event.target as HTMLElement | null)?.closest('input, button, textarea')) {
+    if (event.code === 'Space' && !isTyping(event.target, 'input, button, textarea, select')) {
       this.space = down;
       if (down) event.preventDefault();
     }

@@ -1,0 +1,156 @@
+// The App component in Chromium with a scripted stand-in for main (the real services are covered by the e2e
+// test): open, album strip, run with progress and cancel, status facts, hold-to-see-original.
+import { flushSync, mount, unmount } from 'svelte';
+import { afterEach, describe, expect, it } from 'vitest';
+import type {
+  DeblurApi,
+  MenuCommand,
+  PhotoInfo,
+  ProgressEvent,
+  RestoreRequest,
+  RestoredInfo,
+} from '../../src-main/contract';
+import App from '../../src-renderer/App.svelte';
+
+function dataUrl(color: string): string {
+  const canvas = document.createElement('canvas');
+  canvas.width = 64;
+  canvas.height = 48;
+  const context = canvas.getContext('2d')!;
+  context.fillStyle = color;
+  context.fillRect(0, 0, 64, 48);
+  return canvas.toDataURL('image/png');
+}
+
+const photo: PhotoInfo = {
+  id: 'p1',
+  name: 'street.png',
+  folder: '/photos',
+  width: 64,
+  height: 48,
+  format: 'png',
+  depth: 8,
+  url: dataUrl('#804020'),
+  thumbnailUrl: dataUrl('#804020'),
+  restored: undefined,
+};
+
+function scriptedApi() {
+  const progress = new Set<(event: ProgressEvent) => void>();
+  const menu = new Set<(command: MenuCommand) => void>();
+  let finish: ((result: RestoredInfo | 'cancelled') => void) | undefined;
+  const requests: RestoreRequest[] = [];
+  const api: DeblurApi = {
+    openPhotos: async () => ({ ok: true, value: { photos: [photo], skipped: [] } }),
+    openDropped: async () => ({
+      ok: true,
+      value: { photos: [], skipped: [{ name: 'a.txt', reason: 'not a photo' }] },
+    }),
+    listPhotos: async () => ({ ok: true, value: [photo] }),
+    getPhoto: async () => ({ ok: true, value: photo }),
+    closePhoto: async () => ({ ok: true, value: true }),
+    restore: (request) => {
+      requests.push(request);
+      return new Promise((resolve) => {
+        finish = (result) =>
+          resolve(
+            result === 'cancelled'
+              ? { ok: false, error: { code: 'cancelled', message: 'restore cancelled' } }
+              : { ok: true, value: result },
+          );
+      });
+    },
+    cancel: async () => {
+      finish?.('cancelled');
+      return { ok: true, value: true };
+    },
+    saveAs: async () => ({ ok: true, value: { path: undefined } }),
+    listModels: async () => ({ ok: true, value: [] }),
+    onProgress: (callback) => (progress.add(callback), () => progress.delete(callback)),
+    onPhotosAdded: () => () => {},
+    onMenuCommand: (callback) => (menu.add(callback), () => menu.delete(callback)),
+  };
+  return {
+    api,
+    requests,
+    emitProgress: (event: ProgressEvent) => progress.forEach((callback) => callback(event)),
+    menu: (command: MenuCommand) => menu.forEach((callback) => callback(command)),
+    finish: (result: RestoredInfo) => finish?.(result),
+  };
+}
+
+const restored: RestoredInfo = {
+  jobId: 'x',
+  url: dataUrl('#2080ff'),
+  width: 64,
+  height: 48,
+  provider: 'cpu',
+  fallbackReason: 'CUDA unavailable: test',
+  keptRatio: 0.532,
+  threshold: 0.5,
+  strength: 1,
+  seconds: 1.25,
+  tiles: { total: 2, run: 2, skipped: 0, size: 256 },
+  warnings: [],
+};
+
+const settle = async () => {
+  for (let i = 0; i < 5; i++) await new Promise((resolve) => requestAnimationFrame(resolve));
+  flushSync();
+};
+const button = (name: string) =>
+  [...document.querySelectorAll('button')].find(
+    (b) => (b.getAttribute('aria-label') ?? b.textContent?.trim()) === name,
+  );
+
+let app: ReturnType<typeof mount> | undefined;
+afterEach(() => {
+  if (app) unmount(app);
+  app = undefined;
+  document.body.innerHTML = '';
+});
+
+describe('App', () => {
+  it('opens, runs with progress, cancels, runs again and shows the device, fallback and kept ratio', async () => {
+    const target = document.body.appendChild(document.createElement('div'));
+    target.style.height = '600px';
+    const script = scriptedApi();
+    app = mount(App, { target, props: { api: script.api } });
+    expect(document.body.textContent).toContain('No photo open');
+    expect(button('Open…')?.title).toContain('Ctrl+O');
+
+    button('Open…')!.click();
+    await settle();
+    expect(button('street.png')).toBeDefined();
+    expect(document.querySelector('img[alt="Original: street.png"]')).not.toBeNull();
+
+    button('Run')!.click();
+    await settle();
+    expect(script.requests[0]).toMatchObject({ photoId: 'p1', strength: 1 });
+    script.emitProgress({ jobId: script.requests[0]!.jobId, photoId: 'p1', done: 1, total: 4, skipped: 0 });
+    await settle();
+    expect(document.querySelector('progress')?.value).toBe(0.25);
+    window.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape' }));
+    await settle();
+    expect(document.querySelector('[role="alert"]')?.textContent).toBe('Cancelled');
+
+    script.menu('run');
+    await settle();
+    script.finish({ ...restored, jobId: script.requests[1]!.jobId });
+    await settle();
+    expect(document.querySelector('[data-testid="device"]')?.textContent).toBe('CPU');
+    expect(document.body.textContent).toContain('CUDA unavailable: test');
+    expect(document.body.textContent).toContain('53.2 %');
+    expect(button('street.png (restored)')).toBeDefined();
+
+    const after = document.querySelector<HTMLImageElement>('img[alt="Restored: street.png"]')!;
+    expect(after.style.clipPath).toMatch(/^inset\(0(px)? 0(px)? 0(px)? [\d.]+px\)$/);
+    window.dispatchEvent(new KeyboardEvent('keydown', { key: 'o' }));
+    await settle();
+    expect(after.style.clipPath).toBe('inset(0px 0px 0px 64px)');
+    expect(document.body.textContent).toContain('Original');
+    window.dispatchEvent(new KeyboardEvent('keyup', { key: 'o' }));
+    await settle();
+    expect(after.style.clipPath).not.toBe('inset(0px 0px 0px 64px)');
+  });
+});
