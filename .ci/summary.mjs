@@ -1,10 +1,10 @@
-// Prints the closing CI line `N passed, N failed`, summed over Vitest (JSON report) and pytest (its summary
+// Prints the closing CI line `N passed, N failed`, summed over Vitest (JSON reports) and pytest (its summary
 // line). A runner that crashed without a report counts as one failure. Exits 1 when anything failed.
-// Usage: node .ci/summary.mjs <vitest-report.json> <pytest.log> <pytest exit code>
+// Usage: node .ci/summary.mjs <vitest-report.json> <pytest.log> <pytest exit code> [more vitest reports...]
 import { existsSync, readFileSync } from 'node:fs';
 
 function vitestCounts(reportPath) {
-  if (!existsSync(reportPath)) return { passed: 0, failed: 1, note: 'vitest wrote no report' };
+  if (!existsSync(reportPath)) return { passed: 0, failed: 1, note: `vitest wrote no report ${reportPath}` };
   const report = JSON.parse(readFileSync(reportPath, 'utf8'));
   // A test file that fails to load has status 'failed' and no tests: count it as one failure.
   const brokenFiles = report.testResults.filter(
@@ -25,8 +25,12 @@ function pytestCounts(logPath, exitCode) {
   return { passed, failed };
 }
 
-const [reportPath, logPath, pytestExit] = process.argv.slice(2);
-const runs = [vitestCounts(reportPath), pytestCounts(logPath, Number(pytestExit))];
+const [reportPath, logPath, pytestExit, ...moreReports] = process.argv.slice(2);
+const runs = [
+  vitestCounts(reportPath),
+  pytestCounts(logPath, Number(pytestExit)),
+  ...moreReports.map(vitestCounts),
+];
 for (const run of runs) if (run.note) console.log(`note: ${run.note}`);
 const passed = runs.reduce((sum, r) => sum + r.passed, 0);
 const failed = runs.reduce((sum, r) => sum + r.failed, 0);
