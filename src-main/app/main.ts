@@ -36,6 +36,30 @@ const host: StudioHost = {
     const result = await dialog.showSaveDialog(window, { defaultPath: suggested });
     return result.canceled ? undefined : result.filePath;
   },
+  async chooseFolder(kind) {
+    const options = {
+      title: kind === 'input' ? 'Batch: folder of photos' : 'Batch: output folder',
+      properties:
+        kind === 'input'
+          ? ['openDirectory' as const]
+          : ['openDirectory' as const, 'createDirectory' as const],
+    };
+    const result = window
+      ? await dialog.showOpenDialog(window, options)
+      : await dialog.showOpenDialog(options);
+    return result.canceled ? undefined : result.filePaths[0];
+  },
+  async chooseModelFile() {
+    const options = {
+      title: 'Add model: LMD-ViT checkpoint',
+      properties: ['openFile' as const],
+      filters: [{ name: 'PyTorch checkpoint', extensions: ['pth', 'pt'] }],
+    };
+    const result = window
+      ? await dialog.showOpenDialog(window, options)
+      : await dialog.showOpenDialog(options);
+    return result.canceled ? undefined : result.filePaths[0];
+  },
   emit: <E extends EventChannel>(event: E, payload: EventPayloads[E]) =>
     window?.webContents.send(event, payload),
   imageUrl: photoUrl,

@@ -74,6 +74,87 @@ export interface ModelInfo {
   default: boolean;
 }
 
+/** An imported or shipped model's details for the models panel. */
+export interface ModelCardInfo {
+  id: string;
+  /** MODEL_CARD.md, when the model has one. */
+  card: string | undefined;
+  manifest: Record<string, unknown>;
+}
+
+/** "Add model…": undefined `model` when the user cancelled the dialog; `existing` when that file was imported before. */
+export interface ImportModelResult {
+  model: ModelInfo | undefined;
+  existing: boolean;
+  seconds: number;
+}
+
+/** Which folder a batch dialog picks. */
+export const BATCH_FOLDERS = ['input', 'output'] as const;
+export type BatchFolderKind = (typeof BATCH_FOLDERS)[number];
+
+/** The folder chosen for a batch (kept in main; the renderer only shows it). Undefined when cancelled. */
+export interface BatchFolder {
+  kind: BatchFolderKind;
+  path: string;
+}
+
+export const ON_EXISTING_CHOICES = ['skip', 'rename', 'overwrite-outputs'] as const;
+
+export interface BatchStartRequest {
+  /** Chosen by the caller, like restore's. Input and output are the folders chosen with chooseBatchFolder. */
+  jobId: string;
+  modelId?: string | undefined;
+  recursive?: boolean | undefined;
+  onExisting?: (typeof ON_EXISTING_CHOICES)[number] | undefined;
+  device?: DeviceChoice | undefined;
+}
+
+export const BATCH_ACTIONS = ['pause', 'resume', 'cancel'] as const;
+export type BatchAction = (typeof BATCH_ACTIONS)[number];
+
+export interface BatchControlRequest {
+  jobId: string;
+  action: BatchAction;
+}
+
+export interface BatchFailure {
+  name: string;
+  reason: string;
+}
+
+/** The running batch: photos processed of total, the photo in the worker, the ETA and failures so far. */
+export interface BatchProgressEvent {
+  jobId: string;
+  processed: number;
+  total: number;
+  done: number;
+  failed: number;
+  skipped: number;
+  resumed: number;
+  /** File name of the photo being worked on. */
+  current: string | undefined;
+  tiles: { done: number; total: number } | undefined;
+  elapsedSeconds: number;
+  etaSeconds: number | undefined;
+  paused: boolean;
+  cancelling: boolean;
+  failures: BatchFailure[];
+}
+
+export interface BatchResult {
+  jobId: string;
+  outputFolder: string;
+  counts: { total: number; done: number; resumed: number; skipped: number; failed: number; notRun: number };
+  cancelled: boolean;
+  seconds: number;
+  photosPerMinute: number | undefined;
+  failures: BatchFailure[];
+  skips: BatchFailure[];
+  /** The report files written in the output folder (file names). */
+  report: { json: string; csv: string } | undefined;
+}
+
 export interface ProgressEvent {
   jobId: string;
   photoId: string;
@@ -127,6 +208,20 @@ export interface DeblurApi {
   /** Shows the save dialog and writes the restored photo (format and metadata of the original). */
   saveAs(request: SaveAsRequest): Promise<Result<SaveAsResult>>;
   listModels(): Promise<Result<ModelInfo[]>>;
+  /** Shows the open dialog for a `.pth` checkpoint and imports it (undefined model when cancelled). */
+  importModel(): Promise<Result<ImportModelResult>>;
+  /** Makes a model the default; returns the updated list. */
+  setDefaultModel(id: string): Promise<Result<ModelInfo[]>>;
+  /** Removes an imported model (shipped ones stay); returns the updated list. */
+  removeModel(id: string): Promise<Result<ModelInfo[]>>;
+  modelCard(id: string): Promise<Result<ModelCardInfo>>;
+  /** Shows a folder dialog for the batch's input or output; undefined when cancelled. */
+  chooseBatchFolder(kind: BatchFolderKind): Promise<Result<BatchFolder | undefined>>;
+  /** Runs a batch over the chosen folders; resolves with the summary when it ends (also when cancelled). */
+  startBatch(request: BatchStartRequest): Promise<Result<BatchResult>>;
+  /** Pause (after the running photo), resume or cancel; false when no such batch runs. */
+  controlBatch(request: BatchControlRequest): Promise<Result<boolean>>;
+  onBatchProgress(callback: (event: BatchProgressEvent) => void): Unsubscribe;
   onProgress(callback: (event: ProgressEvent) => void): Unsubscribe;
   /** Photos added from outside the renderer (menu Open, recent files). */
   onPhotosAdded(callback: (opened: OpenResult) => void): Unsubscribe;
@@ -144,6 +239,13 @@ export const CHANNELS = {
   cancel: 'restore:cancel',
   saveAs: 'photos:save-as',
   listModels: 'models:list',
+  importModel: 'models:import',
+  setDefaultModel: 'models:set-default',
+  removeModel: 'models:remove',
+  modelCard: 'models:card',
+  chooseBatchFolder: 'batch:choose-folder',
+  startBatch: 'batch:start',
+  controlBatch: 'batch:control',
 } as const;
 export type Channel = (typeof CHANNELS)[keyof typeof CHANNELS];
 
@@ -152,6 +254,7 @@ export const EVENTS = {
   progress: 'event:progress',
   photosAdded: 'event:photos-added',
   menuCommand: 'event:menu-command',
+  batchProgress: 'event:batch-progress',
 } as const;
 export type EventChannel = (typeof EVENTS)[keyof typeof EVENTS];
 
@@ -159,4 +262,5 @@ export interface EventPayloads {
   [EVENTS.progress]: ProgressEvent;
   [EVENTS.photosAdded]: OpenResult;
   [EVENTS.menuCommand]: MenuCommand;
+  [EVENTS.batchProgress]: BatchProgressEvent;
 }

@@ -12,6 +12,8 @@ import {
 } from '../contract';
 import { ImageError } from '../imaging';
 import { CancelledError } from '../inference';
+import { BatchUsageError } from '../jobs';
+import { CheckpointError } from '../models/checkpoint';
 import { RegistryError } from '../models/registry';
 import { ModelNotFoundError } from '../restore';
 import { ApiFailure, type Studio } from '../studio';
@@ -36,6 +38,13 @@ const HANDLERS: Handlers = {
   [CHANNELS.cancel]: (studio, jobId) => studio.cancel(jobId),
   [CHANNELS.saveAs]: (studio, request) => studio.saveAs(request.photoId),
   [CHANNELS.listModels]: (studio) => studio.listModels(),
+  [CHANNELS.importModel]: (studio) => studio.importModel(),
+  [CHANNELS.setDefaultModel]: (studio, id) => studio.setDefaultModel(id),
+  [CHANNELS.removeModel]: (studio, id) => studio.removeModel(id),
+  [CHANNELS.modelCard]: (studio, id) => studio.modelCard(id),
+  [CHANNELS.chooseBatchFolder]: (studio, kind) => studio.chooseBatchFolder(kind),
+  [CHANNELS.startBatch]: (studio, request) => studio.startBatch(request),
+  [CHANNELS.controlBatch]: (studio, request) => studio.controlBatch(request.jobId, request.action),
 };
 
 const isChannel = (channel: string): channel is Channel => Object.hasOwn(HANDLERS, channel);
@@ -95,5 +104,8 @@ export function toApiError(error: unknown): ApiError {
     return { code: 'not-found', message: error.message };
   }
   if (error instanceof ImageError) return { code: 'failed', message: error.message };
+  if (error instanceof BatchUsageError || error instanceof CheckpointError) {
+    return { code: 'invalid-request', message: error.message };
+  }
   return { code: 'failed', message: error instanceof Error ? error.message : String(error) };
 }

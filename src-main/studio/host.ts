@@ -1,6 +1,6 @@
 // What the shell around the studio provides: Electron's dialogs and webContents in the app, scripted answers and
 // a WebSocket in the end-to-end tests. The studio itself never imports electron.
-import type { EventChannel, EventPayloads } from '../contract';
+import type { BatchFolderKind, EventChannel, EventPayloads } from '../contract';
 
 export type ImageKind = 'photo' | 'thumb' | 'result';
 
@@ -9,6 +9,10 @@ export interface StudioHost {
   chooseOpenPaths(): Promise<string[]>;
   /** The save dialog, starting at `suggested`: an absolute path, or undefined when cancelled. */
   chooseSavePath(suggested: string): Promise<string | undefined>;
+  /** A folder dialog for the batch's input or output: an absolute path, or undefined when cancelled. */
+  chooseFolder(kind: BatchFolderKind): Promise<string | undefined>;
+  /** The open dialog for a PyTorch checkpoint (.pth): an absolute path, or undefined when cancelled. */
+  chooseModelFile(): Promise<string | undefined>;
   /** Sends an event to the renderer. */
   emit<E extends EventChannel>(event: E, payload: EventPayloads[E]): void;
   /** The URL under which the renderer loads an image (served by `Studio.image(kind, id)`). */

@@ -5,6 +5,13 @@ import { tmpdir } from 'node:os';
 import { basename, extname, join, resolve } from 'node:path';
 import {
   EVENTS,
+  type BatchAction,
+  type BatchFolder,
+  type BatchFolderKind,
+  type BatchResult,
+  type BatchStartRequest,
+  type ImportModelResult,
+  type ModelCardInfo,
   type ModelInfo,
   type OpenResult,
   type PhotoInfo,
@@ -14,11 +21,13 @@ import {
 } from '../contract';
 import { displayImage, formatFromPath, thumbnailJpeg, writeFileAtomic } from '../imaging';
 import { CancelledError, InferenceEngine, defaultThreads } from '../inference';
-import { findModel, listModels, type ModelEntry, type RegistryRoots } from '../models/registry';
+import type { RegistryRoots } from '../models/registry';
 import { restorePhoto } from '../restore';
+import { BatchService } from './batch';
 import { ApiFailure } from './errors';
 import type { ImageKind, StudioHost } from './host';
 import { PhotoLibrary, folderOf, type OpenedPhoto } from './library';
+import { ModelService } from './models';
 
 export interface StudioOptions {
   /** Where models are looked up (default: the shipped models/ folder and the user's imported models). */
@@ -36,6 +45,8 @@ export class Studio {
   private readonly thumbnails = new Map<string, Promise<Buffer>>();
   private readonly engine: InferenceEngine;
   private readonly cacheDir: string;
+  private readonly models: ModelService;
+  private readonly batch: BatchService;
 
   constructor(
     private readonly host: StudioHost,
@@ -43,6 +54,8 @@ export class Studio {
   ) {
     this.engine = options.engine ?? new InferenceEngine();
     this.cacheDir = options.cacheDir ?? join(tmpdir(), `deblur-studio-${process.pid}`);
+    this.models = new ModelService(host, options.registry);
+    this.batch = new BatchService(host, this.engine, (id) => this.models.entry(id), options.threads);
   }
 
   async openPhotos(): Promise<OpenResult> {
@@ -73,19 +86,41 @@ export class Studio {
   }
 
   listModels(): ModelInfo[] {
-    return listModels(this.options.registry).map(({ id, name, source, variant, default: isDefault }) => ({
-      id,
-      name,
-      source,
-      variant,
-      default: isDefault,
-    }));
+    return this.models.list();
+  }
+
+  importModel(): Promise<ImportModelResult> {
+    return this.models.import();
+  }
+
+  setDefaultModel(id: string): Promise<ModelInfo[]> {
+    return this.models.setDefault(id);
+  }
+
+  removeModel(id: string): Promise<ModelInfo[]> {
+    return this.models.remove(id);
+  }
+
+  modelCard(id: string): ModelCardInfo {
+    return this.models.card(id);
+  }
+
+  chooseBatchFolder(kind: BatchFolderKind): Promise<BatchFolder | undefined> {
+    return this.batch.chooseFolder(kind);
+  }
+
+  startBatch(request: BatchStartRequest): Promise<BatchResult> {
+    return this.batch.start(request);
+  }
+
+  controlBatch(jobId: string, action: BatchAction): boolean {
+    return this.batch.control(jobId, action);
   }
 
   async restore(request: RestoreRequest): Promise<RestoredInfo> {
     const photo = this.photo(request.photoId);
     if (this.jobs.has(request.jobId)) throw new ApiFailure('busy', `job ${request.jobId} is already running`);
-    const model = this.model(request.modelId);
+    const model = this.models.entry(request.modelId);
     const controller = new AbortController();
     this.jobs.set(request.jobId, controller);
     const folder = join(this.cacheDir, photo.id, request.jobId);
@@ -181,6 +216,7 @@ export class Studio {
 
   async close(): Promise<void> {
     for (const controller of this.jobs.values()) controller.abort();
+    this.batch.cancelAll();
     await this.engine.close();
     await rm(this.cacheDir, { recursive: true, force: true });
   }
@@ -189,14 +225,6 @@ export class Studio {
     const photo = this.library.get(id);
     if (!photo) throw new ApiFailure('not-found', `no open photo with id ${id}`);
     return photo;
-  }
-
-  private model(id: string | undefined): ModelEntry {
-    if (id) return findModel(id, this.options.registry);
-    const chosen = listModels(this.options.registry).find((entry) => entry.default);
-    if (!chosen)
-      throw new ApiFailure('not-found', 'no model is installed: import one with `deblur models import`');
-    return chosen;
   }
 
   private info(photo: OpenedPhoto): PhotoInfo {

@@ -19,6 +19,8 @@ let saveAnswer: string | undefined;
 const host: StudioHost = {
   chooseOpenPaths: async () => openAnswer,
   chooseSavePath: async () => saveAnswer,
+  chooseFolder: async () => undefined,
+  chooseModelFile: async () => undefined,
   emit: (event, payload) => events.push({ event, payload }),
   imageUrl: (kind, id, version) => `deblur-photo://${kind}/${id}${version ? `?v=${version}` : ''}`,
 };

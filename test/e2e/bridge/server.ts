@@ -35,6 +35,8 @@ export async function startBridge(options: StudioOptions): Promise<Bridge> {
   const host: StudioHost = {
     chooseOpenPaths: async () => openAnswers.shift() ?? [],
     chooseSavePath: async () => saveAnswers.shift(),
+    chooseFolder: async () => undefined,
+    chooseModelFile: async () => undefined,
     emit: (event, payload) => {
       for (const stream of streams) stream.write(`data: ${JSON.stringify({ event, payload })}\n\n`);
     },

@@ -1,0 +1,144 @@
+// The app's batch service: the folders the user chose (kept here, never sent by the renderer), one BatchJob at a
+// time on the studio's engine, its progress turned into the contract's plain events, and its summary.
+import { basename, resolve } from 'node:path';
+import {
+  EVENTS,
+  type BatchAction,
+  type BatchFolder,
+  type BatchFolderKind,
+  type BatchProgressEvent,
+  type BatchResult,
+  type BatchStartRequest,
+} from '../contract';
+import type { InferenceEngine } from '../inference';
+import { BatchJob, planBatch, type BatchEvent, type BatchSummary } from '../jobs';
+import type { ModelEntry } from '../models/registry';
+import { ApiFailure } from './errors';
+import type { StudioHost } from './host';
+
+interface Running {
+  jobId: string;
+  job: BatchJob;
+}
+
+export class BatchService {
+  private readonly folders: Partial<Record<BatchFolderKind, string>> = {};
+  private running: Running | undefined;
+  /** True from start() until its batch ends (planning included), so a second start is refused as busy. */
+  private busy = false;
+
+  constructor(
+    private readonly host: StudioHost,
+    private readonly engine: InferenceEngine,
+    private readonly model: (id: string | undefined) => ModelEntry,
+    private readonly threads: number | undefined,
+  ) {}
+
+  async chooseFolder(kind: BatchFolderKind): Promise<BatchFolder | undefined> {
+    const chosen = await this.host.chooseFolder(kind);
+    if (!chosen) return undefined;
+    const path = resolve(chosen);
+    this.folders[kind] = path;
+    return { kind, path };
+  }
+
+  async start(request: BatchStartRequest): Promise<BatchResult> {
+    if (this.busy) throw new ApiFailure('busy', 'a batch is already running');
+    const input = this.folders.input;
+    const output = this.folders.output;
+    if (!input || !output) {
+      throw new ApiFailure('invalid-request', 'choose the input and output folders first');
+    }
+    this.busy = true;
+    try {
+      return await this.run(request, input, output);
+    } finally {
+      this.busy = false;
+      this.running = undefined;
+    }
+  }
+
+  private async run(request: BatchStartRequest, input: string, output: string): Promise<BatchResult> {
+    const model = this.model(request.modelId);
+    const plan = await planBatch({
+      inputs: [input],
+      output,
+      recursive: request.recursive,
+      onExisting: request.onExisting,
+      modelDir: model.dir,
+      device: request.device,
+      threads: this.threads,
+    });
+    const progress = initialProgress(request.jobId, plan.photos.length);
+    const job = new BatchJob(this.engine, plan, (event) => this.onEvent(progress, event));
+    this.running = { jobId: request.jobId, job };
+    return toResult(request.jobId, await job.run());
+  }
+
+  control(jobId: string, action: BatchAction): boolean {
+    const running = this.running;
+    if (running?.jobId !== jobId) return false;
+    running.job[action]();
+    return true;
+  }
+
+  cancelAll(): void {
+    this.running?.job.cancel();
+  }
+
+  private onEvent(progress: BatchProgressEvent, event: BatchEvent): void {
+    if (event.type === 'progress') {
+      const { type: _type, current, ...rest } = event;
+      Object.assign(progress, rest, { current: current === undefined ? undefined : basename(current) });
+    } else if (event.type === 'photo') {
+      const { outcome } = event;
+      if (outcome.status === 'failed') {
+        progress.failures = [
+          ...progress.failures,
+          { name: basename(outcome.input), reason: outcome.reason ?? 'failed' },
+        ];
+      }
+      return; // a progress event follows
+    } else if (event.type === 'cancelling') {
+      progress.cancelling = true;
+    } else {
+      progress.paused = event.type === 'paused';
+    }
+    this.host.emit(EVENTS.batchProgress, { ...progress });
+  }
+}
+
+function initialProgress(jobId: string, total: number): BatchProgressEvent {
+  return {
+    jobId,
+    processed: 0,
+    total,
+    done: 0,
+    failed: 0,
+    skipped: 0,
+    resumed: 0,
+    current: undefined,
+    tiles: undefined,
+    elapsedSeconds: 0,
+    etaSeconds: undefined,
+    paused: false,
+    cancelling: false,
+    failures: [],
+  };
+}
+
+function toResult(jobId: string, summary: BatchSummary): BatchResult {
+  const named = (files: { input: string; reason: string }[]) =>
+    files.map((file) => ({ name: basename(file.input), reason: file.reason }));
+  return {
+    jobId,
+    outputFolder: summary.outputRoot,
+    counts: summary.counts,
+    cancelled: summary.cancelled,
+    seconds: summary.seconds,
+    photosPerMinute: summary.photosPerMinute,
+    failures: named(summary.failures),
+    skips: named(summary.skips),
+    report: summary.report && { json: basename(summary.report.json), csv: basename(summary.report.csv) },
+  };
+}
