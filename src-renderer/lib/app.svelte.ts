@@ -1,7 +1,9 @@
 // The app's state: the library, the view, the compare settings and the restore job, plus the commands that menus,
 // shortcuts and buttons share.
 import type { DeblurApi, MenuCommand, Unsubscribe } from '../../src-main/contract';
+import { BatchState } from '../features/batch/batch.svelte';
 import { LibraryState } from '../features/library/library.svelte';
+import { ModelsState } from '../features/models/models.svelte';
 import { RestoreState } from '../features/restore/restore.svelte';
 import { CompareState } from '../features/viewer/compare.svelte';
 import { ViewportState } from '../features/viewer/viewport.svelte';
@@ -10,6 +12,10 @@ import { messageOf, unwrap } from './bridge';
 export class AppState {
   readonly library: LibraryState;
   readonly restore: RestoreState;
+  readonly batch: BatchState;
+  readonly models: ModelsState;
+  /** The side panel shown next to the viewer. */
+  panel = $state<'restore' | 'batch' | 'models'>('restore');
   readonly viewport = new ViewportState();
   readonly compare = new CompareState();
   status = $state<string | undefined>(undefined);
@@ -18,6 +24,8 @@ export class AppState {
   constructor(private readonly api: DeblurApi) {
     this.library = new LibraryState(api);
     this.restore = new RestoreState(api);
+    this.batch = new BatchState(api);
+    this.models = new ModelsState(api);
     this.subscriptions.push(
       api.onPhotosAdded((opened) => this.library.add(opened)),
       api.onMenuCommand((command) => void this.command(command)),

@@ -1,0 +1,75 @@
+// The batch panel's state: the chosen folders (main keeps the paths it opened; these are for display), the
+// running batch's progress (done/total, ETA, current photo, failures), pause/resume/cancel and the summary.
+import type { BatchFolderKind, BatchProgressEvent, BatchResult, DeblurApi } from '../../../src-main/contract';
+import { messageOf, unwrap } from '../../lib/bridge';
+
+/** "1 h 02 min", "3 min 05 s", "42 s"; "estimating…" before the first photo finishes. */
+export function formatEta(seconds: number | undefined): string {
+  if (seconds === undefined || !Number.isFinite(seconds)) return 'estimating…';
+  const s = Math.max(0, Math.round(seconds));
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  if (h) return `${h} h ${pad(m)} min`;
+  if (m) return `${m} min ${pad(s % 60)} s`;
+  return `${s} s`;
+}
+
+export class BatchState {
+  input = $state<string | undefined>(undefined);
+  output = $state<string | undefined>(undefined);
+  recursive = $state(false);
+  jobId = $state<string | undefined>(undefined);
+  progress = $state<BatchProgressEvent | undefined>(undefined);
+  result = $state<BatchResult | undefined>(undefined);
+  error = $state<string | undefined>(undefined);
+
+  readonly running = $derived(this.jobId !== undefined);
+  readonly canStart = $derived(!this.running && this.input !== undefined && this.output !== undefined);
+  readonly fraction = $derived(this.progress?.total ? this.progress.processed / this.progress.total : 0);
+  readonly eta = $derived(formatEta(this.progress?.etaSeconds));
+
+  constructor(private readonly api: DeblurApi) {
+    api.onBatchProgress((event) => {
+      if (event.jobId === this.jobId) this.progress = event;
+    });
+  }
+
+  async choose(kind: BatchFolderKind): Promise<void> {
+    try {
+      const chosen = unwrap(await this.api.chooseBatchFolder(kind));
+      if (chosen) this[kind] = chosen.path;
+    } catch (error) {
+      this.error = messageOf(error);
+    }
+  }
+
+  async start(): Promise<void> {
+    if (!this.canStart) return;
+    const jobId = crypto.randomUUID();
+    this.jobId = jobId;
+    this.progress = undefined;
+    this.result = undefined;
+    this.error = undefined;
+    try {
+      this.result = unwrap(await this.api.startBatch({ jobId, recursive: this.recursive }));
+    } catch (error) {
+      this.error = messageOf(error);
+    } finally {
+      this.jobId = undefined;
+    }
+  }
+
+  pause = () => this.control('pause');
+  resume = () => this.control('resume');
+  cancel = () => this.control('cancel');
+
+  private async control(action: 'pause' | 'resume' | 'cancel'): Promise<void> {
+    if (!this.jobId) return;
+    try {
+      unwrap(await this.api.controlBatch({ jobId: this.jobId, action }));
+    } catch (error) {
+      this.error = messageOf(error);
+    }
+  }
+}

@@ -1,0 +1,73 @@
+// The models panel's state: the registry's list (shipped + imported, the default marked), "Add model…", the
+// default choice, removal (shipped models stay) and the selected model's card.
+import type { DeblurApi, ModelCardInfo, ModelInfo } from '../../../src-main/contract';
+import { messageOf, unwrap } from '../../lib/bridge';
+
+export class ModelsState {
+  models = $state<ModelInfo[]>([]);
+  selectedId = $state<string | undefined>(undefined);
+  card = $state<ModelCardInfo | undefined>(undefined);
+  importing = $state(false);
+  notice = $state<string | undefined>(undefined);
+  error = $state<string | undefined>(undefined);
+
+  readonly selected = $derived(this.models.find((model) => model.id === this.selectedId));
+
+  constructor(private readonly api: DeblurApi) {}
+
+  async refresh(): Promise<void> {
+    await this.attempt(async () => this.set(unwrap(await this.api.listModels())));
+  }
+
+  async select(id: string): Promise<void> {
+    this.selectedId = id;
+    this.card = undefined;
+    await this.attempt(async () => {
+      const card = unwrap(await this.api.modelCard(id));
+      if (this.selectedId === id) this.card = card;
+    });
+  }
+
+  async add(): Promise<void> {
+    if (this.importing) return;
+    this.importing = true;
+    this.notice = undefined;
+    await this.attempt(async () => {
+      const imported = unwrap(await this.api.importModel());
+      if (!imported.model) return;
+      this.set(unwrap(await this.api.listModels()));
+      this.notice = imported.existing
+        ? `Already imported as ${imported.model.name}`
+        : `Added ${imported.model.name} (${imported.seconds.toFixed(1)} s)`;
+      await this.select(imported.model.id);
+    });
+    this.importing = false;
+  }
+
+  async makeDefault(id: string): Promise<void> {
+    await this.attempt(async () => this.set(unwrap(await this.api.setDefaultModel(id))));
+  }
+
+  async remove(id: string): Promise<void> {
+    await this.attempt(async () => {
+      this.set(unwrap(await this.api.removeModel(id)));
+      if (this.selectedId === id) {
+        this.selectedId = undefined;
+        this.card = undefined;
+      }
+    });
+  }
+
+  private set(models: ModelInfo[]): void {
+    this.models = models;
+  }
+
+  private async attempt(action: () => Promise<void>): Promise<void> {
+    this.error = undefined;
+    try {
+      await action();
+    } catch (error) {
+      this.error = messageOf(error);
+    }
+  }
+}
