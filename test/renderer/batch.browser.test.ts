@@ -1,0 +1,161 @@
+// The batch panel in Chromium with a scripted stand-in for main: folders, start, progress (done/total, ETA,
+// current photo, failures), pause/resume/cancel and the summary; and formatEta.
+import { flushSync, mount, unmount } from 'svelte';
+import { afterEach, describe, expect, it } from 'vitest';
+import type {
+  BatchControlRequest,
+  BatchProgressEvent,
+  BatchResult,
+  DeblurApi,
+} from '../../src-main/contract';
+import App from '../../src-renderer/App.svelte';
+import { formatEta } from '../../src-renderer/features/batch/batch.svelte';
+
+function scriptedApi() {
+  const listeners = new Set<(event: BatchProgressEvent) => void>();
+  const controls: BatchControlRequest[] = [];
+  let jobId = '';
+  let finish: ((result: BatchResult) => void) | undefined;
+  const unused = async () => ({ ok: false as const, error: { code: 'failed' as const, message: 'unused' } });
+  const api: DeblurApi = {
+    openPhotos: unused,
+    openDropped: unused,
+    listPhotos: async () => ({ ok: true, value: [] }),
+    getPhoto: unused,
+    closePhoto: unused,
+    restore: unused,
+    cancel: unused,
+    saveAs: unused,
+    listModels: async () => ({ ok: true, value: [] }),
+    importModel: unused,
+    setDefaultModel: unused,
+    removeModel: unused,
+    modelCard: unused,
+    chooseBatchFolder: async (kind) => ({ ok: true, value: { kind, path: `/albums/${kind}` } }),
+    startBatch: (request) => {
+      jobId = request.jobId;
+      return new Promise((resolve) => (finish = (value) => resolve({ ok: true, value })));
+    },
+    controlBatch: async (request) => (controls.push(request), { ok: true, value: true }),
+    onBatchProgress: (callback) => (listeners.add(callback), () => listeners.delete(callback)),
+    onProgress: () => () => {},
+    onPhotosAdded: () => () => {},
+    onMenuCommand: () => () => {},
+  };
+  return {
+    api,
+    controls,
+    emit: (event: Omit<BatchProgressEvent, 'jobId'>) =>
+      listeners.forEach((callback) => callback({ ...event, jobId })),
+    finish: (result: Omit<BatchResult, 'jobId'>) => finish?.({ ...result, jobId }),
+  };
+}
+
+const settle = async () => {
+  for (let i = 0; i < 3; i++) await new Promise((resolve) => requestAnimationFrame(resolve));
+  flushSync();
+};
+const button = (name: string) =>
+  [...document.querySelectorAll('button')].find((b) => b.textContent?.trim() === name);
+const text = (id: string) => document.querySelector(`[data-testid="${id}"]`)?.textContent?.trim();
+
+const base: Omit<BatchProgressEvent, 'jobId'> = {
+  processed: 0,
+  total: 10,
+  done: 0,
+  failed: 0,
+  skipped: 0,
+  resumed: 0,
+  current: 'a.jpg',
+  tiles: undefined,
+  elapsedSeconds: 0,
+  etaSeconds: undefined,
+  paused: false,
+  cancelling: false,
+  failures: [],
+};
+
+let app: ReturnType<typeof mount> | undefined;
+afterEach(() => {
+  if (app) unmount(app);
+  app = undefined;
+  document.body.innerHTML = '';
+});
+
+describe('formatEta', () => {
+  it('reads as hours, minutes or seconds', () => {
+    expect(formatEta(undefined)).toBe('estimating…');
+    expect(formatEta(42.4)).toBe('42 s');
+    expect(formatEta(185)).toBe('3 min 05 s');
+    expect(formatEta(3720)).toBe('1 h 02 min');
+  });
+});
+
+describe('Batch panel', () => {
+  it('shows progress, ETA, the current photo and failures; pauses, resumes, cancels; shows the summary', async () => {
+    const target = document.body.appendChild(document.createElement('div'));
+    target.style.height = '600px';
+    const script = scriptedApi();
+    app = mount(App, { target, props: { api: script.api } });
+    button('Batch')!.click();
+    await settle();
+    expect(button('Start batch')!.disabled).toBe(true);
+    button('Input folder…')!.click();
+    button('Output folder…')!.click();
+    await settle();
+    expect(text('batch-input')).toBe('/albums/input');
+    expect(text('batch-output')).toBe('/albums/output');
+    button('Start batch')!.click();
+    await settle();
+    expect(document.body.textContent).toContain('Planning…');
+
+    script.emit(base);
+    await settle();
+    expect(text('batch-count')).toBe('0 / 10');
+    expect(text('batch-eta')).toBe('estimating…');
+    expect(text('batch-current')).toBe('a.jpg');
+
+    script.emit({
+      ...base,
+      processed: 4,
+      done: 3,
+      failed: 1,
+      current: 'e.jpg',
+      etaSeconds: 95,
+      failures: [{ name: 'd.jpg', reason: 'truncated file' }],
+    });
+    await settle();
+    expect(text('batch-count')).toBe('4 / 10');
+    expect(text('batch-eta')).toBe('1 min 35 s');
+    expect(text('batch-current')).toBe('e.jpg');
+    expect(document.querySelector('progress[aria-label="Batch progress"]')).toHaveProperty('value', 0.4);
+    expect(document.querySelector('[aria-label="Failures"]')?.textContent).toContain('d.jpg: truncated file');
+
+    button('Pause')!.click();
+    script.emit({ ...base, processed: 4, paused: true, etaSeconds: 95 });
+    await settle();
+    expect(text('batch-eta')).toBe('paused');
+    button('Resume')!.click();
+    button('Cancel')!.click();
+    await settle();
+    expect(script.controls.map((c) => c.action)).toEqual(['pause', 'resume', 'cancel']);
+
+    script.finish({
+      outputFolder: '/albums/output',
+      counts: { total: 10, done: 5, resumed: 0, skipped: 0, failed: 1, notRun: 4 },
+      cancelled: true,
+      seconds: 12.5,
+      photosPerMinute: 24,
+      failures: [{ name: 'd.jpg', reason: 'truncated file' }],
+      skips: [],
+      report: { json: 'deblur-batch-report.json', csv: 'deblur-batch-report.csv' },
+    });
+    await settle();
+    const summary = text('batch-summary') ?? '';
+    expect(summary).toContain('Cancelled in 12.5 s');
+    expect(summary).toContain('5 done');
+    expect(summary).toContain('4 not run');
+    expect(summary).toContain('deblur-batch-report.json');
+    expect(button('Start batch')!.disabled).toBe(false);
+  });
+});
