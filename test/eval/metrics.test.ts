@@ -1,0 +1,36 @@
+// The evaluation metrics on images whose values are known exactly.
+import { describe, expect, it } from 'vitest';
+import { pruningCounts, psnr, ssim, type Rgb8 } from './metrics';
+
+function image(width: number, height: number, value: (i: number) => number): Rgb8 {
+  return { width, height, data: Uint8Array.from({ length: width * height * 3 }, (_, i) => value(i)) };
+}
+
+describe('evaluation metrics', () => {
+  const a = image(32, 32, (i) => (i * 7) % 200);
+
+  it('PSNR of a one-level offset is 20 log10(255); identical images give the 100 dB cap', () => {
+    const b = image(32, 32, (i) => ((i * 7) % 200) + 1);
+    expect(psnr(a, b)).toBeCloseTo(20 * Math.log10(255), 6);
+    expect(psnr(a, a)).toBe(100);
+  });
+
+  it('weighted PSNR ignores pixels of weight 0', () => {
+    const b = image(32, 32, (i) => (i < 32 * 16 * 3 ? ((i * 7) % 200) + 10 : (i * 7) % 200));
+    const bottom = Float32Array.from({ length: 32 * 32 }, (_, p) => (p >= 32 * 16 ? 1 : 0));
+    expect(psnr(a, b, bottom)).toBe(100);
+    expect(psnr(a, b)).toBeLessThan(40);
+  });
+
+  it('SSIM is 1 for identical images and lower for a noisy copy', () => {
+    expect(ssim(a, a)).toBeCloseTo(1, 10);
+    const noisy = image(32, 32, (i) => Math.min(255, ((i * 7) % 200) + ((i * 13) % 31)));
+    expect(ssim(a, noisy)).toBeLessThan(0.99);
+  });
+
+  it('pruning counts compare kept 8x8 cells with blurred pixels', () => {
+    const mask = Float32Array.from({ length: 16 * 16 }, (_, p) => (p % 16 < 8 ? 1 : 0)); // left half blurred
+    const map = Float32Array.from([1, 0, 1, 1]); // 2x2 grid of 8-px cells: top-right also kept
+    expect(pruningCounts(mask, 16, 16, map, 2, 8)).toEqual({ tp: 128, fp: 64, fn: 0, tn: 64 });
+  });
+});
