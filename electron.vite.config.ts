@@ -1,4 +1,4 @@
-// electron-vite: main (with the inference worker as its own entry), the sandboxed preload (CommonJS), and the
+// electron-vite: main (with the inference and import workers as their own entries), the sandboxed preload (CommonJS), and the
 // Svelte renderer, all built to out/. `npm run build` needs no Electron binary.
 import { resolve } from 'node:path';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
@@ -9,7 +9,11 @@ export default defineConfig({
     build: {
       outDir: 'out/main',
       rollupOptions: {
-        input: { index: 'src-main/app/main.ts', 'inference-worker': 'src-main/inference/worker.ts' },
+        input: {
+          index: 'src-main/app/main.ts',
+          'inference-worker': 'src-main/inference/worker.ts',
+          'import-worker': 'src-main/models/import-worker.ts',
+        },
         output: { format: 'es', entryFileNames: '[name].js' },
       },
     },

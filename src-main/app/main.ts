@@ -72,7 +72,10 @@ const host: StudioHost = {
 const recent = new RecentFiles(join(app.getPath('userData'), 'recent.json'));
 // The bundled worker (electron.vite.config.ts builds it next to this file).
 const engine = new InferenceEngine(new URL('./inference-worker.js', import.meta.url));
-const studio = new Studio(host, { engine });
+const studio = new Studio(host, {
+  engine,
+  importWorker: new URL('./import-worker.js', import.meta.url),
+});
 
 function refreshMenu(): void {
   Menu.setApplicationMenu(

@@ -1,8 +1,7 @@
 // The models panel's service: the registry (shipped + imported), the default choice, removal, model cards and
-// "Add model…" (the open dialog for a .pth, then the importer). The importer reads the checkpoint with blocking
-// reads on this thread; moving it to a worker is left for later (see README "App").
+// "Add model…" (the open dialog for a .pth, then the importer on a worker thread: its reads block).
 import { type ImportModelResult, type ModelCardInfo, type ModelInfo } from '../contract';
-import { importCheckpoint } from '../models/import';
+import { importInWorker } from '../models/import-thread';
 import { userModelsDir } from '../models/paths';
 import {
   findModel,
@@ -20,6 +19,8 @@ export class ModelService {
   constructor(
     private readonly host: StudioHost,
     private readonly registry: RegistryRoots = {},
+    /** The import worker's script (the bundled app's own; default: the source entry). */
+    private readonly importWorker?: URL,
   ) {}
 
   list(): ModelInfo[] {
@@ -37,7 +38,7 @@ export class ModelService {
   async import(): Promise<ImportModelResult> {
     const file = await this.host.chooseModelFile();
     if (!file) return { model: undefined, existing: false, seconds: 0 };
-    const imported = await importCheckpoint(file, { modelsDir: this.registry.user ?? userModelsDir() });
+    const imported = await importInWorker(file, this.registry.user ?? userModelsDir(), this.importWorker);
     const model = this.list().find((info) => info.id === imported.id);
     return { model, existing: imported.existing === true, seconds: imported.seconds };
   }

@@ -35,6 +35,8 @@ export interface StudioOptions {
   /** Where results are written before the user saves them (default: a folder in the OS temp dir). */
   cacheDir?: string;
   engine?: InferenceEngine;
+  /** The "Add model…" worker script (the bundled app's import-worker.js; default: the source entry). */
+  importWorker?: URL;
   threads?: number;
 }
 
@@ -54,7 +56,7 @@ export class Studio {
   ) {
     this.engine = options.engine ?? new InferenceEngine();
     this.cacheDir = options.cacheDir ?? join(tmpdir(), `deblur-studio-${process.pid}`);
-    this.models = new ModelService(host, options.registry);
+    this.models = new ModelService(host, options.registry, options.importWorker);
     this.batch = new BatchService(host, this.engine, (id) => this.models.entry(id), options.threads);
   }
 
