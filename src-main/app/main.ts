@@ -7,6 +7,7 @@ import { EVENTS, type EventChannel, type EventPayloads } from '../contract';
 import { InferenceEngine } from '../inference';
 import { createDispatch, senderCheck } from '../ipc';
 import { registerIpc } from '../ipc/electron';
+import { configurePaths } from '../paths';
 import { Studio, type StudioHost } from '../studio';
 import { buildMenu } from './menu';
 import { handlePhotoScheme, photoUrl, registerPhotoScheme } from './protocol';
@@ -15,6 +16,11 @@ import { lockDown } from './security';
 import { DEFAULT_SIZE, loadWindowState, saveWindowState } from './window-state';
 
 const PHOTO_FILTER = { name: 'Photos', extensions: ['jpg', 'jpeg', 'png', 'tif', 'tiff', 'webp', 'avif'] };
+configurePaths({
+  resourcesPath: process.resourcesPath,
+  isPackaged: app.isPackaged,
+  userData: app.getPath('userData'),
+});
 const devUrl = app.isPackaged ? undefined : process.env.ELECTRON_RENDERER_URL;
 const rendererUrl = devUrl ?? pathToFileURL(join(import.meta.dirname, '..', 'renderer', 'index.html')).href;
 const isAppSender = senderCheck(rendererUrl);

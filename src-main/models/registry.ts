@@ -4,10 +4,11 @@ import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadModelDir, type ModelDir } from '../inference/manifest';
+import { shippedModelsDir } from '../paths';
 import { userModelsDir } from './paths';
 
 /** The app's shipped models/ folder (the repository's, or the installed app's). */
-export const SHIPPED_MODELS_ROOT = join(import.meta.dirname, '..', '..', 'models');
+export const SHIPPED_MODELS_ROOT = shippedModelsDir();
 
 export interface RegistryRoots {
   shipped?: string;

@@ -3,10 +3,11 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { userModelsDir } from '../models/paths';
+import { shippedModelsDir } from '../paths';
 import { chosenDefault } from '../models/registry';
 
-/** The repository's (or the installed app's) models/ folder. */
-export const MODELS_ROOT = resolve(import.meta.dirname, '..', '..', 'models');
+/** The repository's (or the installed app's) models/ folder (src-main/paths decides). */
+export const MODELS_ROOT = shippedModelsDir();
 
 export class ModelNotFoundError extends Error {
   override readonly name = 'ModelNotFoundError';
