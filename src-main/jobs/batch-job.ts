@@ -3,6 +3,7 @@
 // three photos are in memory whatever the album's size. Pause waits between photos; cancel stops the running
 // photo between tiles (nothing is written for it) and keeps everything already finished.
 import { CancelledError, type InferenceEngine, type RestoreResult } from '../inference';
+import { engineJob } from '../restore';
 import { Journal } from './journal';
 import { lockOutput } from './lock';
 import { loadPhoto, meanOf, message, savePhoto, type Loaded } from './photo-steps';
@@ -131,28 +132,13 @@ export class BatchJob {
     const { request } = this.plan;
     const { photo, guide } = loaded;
     return this.engine
-      .restore(
-        {
-          modelDir: request.modelDir,
-          device: request.device,
-          threads: request.threads,
-          input: {
-            pixels: { width: photo.width, height: photo.height, data: photo.data },
-            guide,
-            threshold: request.threshold,
-            strength: request.strength,
-            tile: request.tile,
-            maps: true,
-          },
+      .restore(engineJob(request, photo, guide, true), {
+        signal: this.cancelController.signal,
+        onProgress: (progress) => {
+          this.tiles = { done: progress.done, total: progress.total };
+          this.emitProgress();
         },
-        {
-          signal: this.cancelController.signal,
-          onProgress: (progress) => {
-            this.tiles = { done: progress.done, total: progress.total };
-            this.emitProgress();
-          },
-        },
-      )
+      })
       .catch((error: unknown) => (error instanceof Error ? error : new Error(message(error))));
   }
 

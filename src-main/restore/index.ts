@@ -1,4 +1,11 @@
 // Public surface of restore/: the service joining imaging (sharp) and inference (onnxruntime).
 export { MODELS_ROOT, ModelNotFoundError, defaultModelDir, resolveModelDir } from './models';
 export { outputTarget, type OutputTarget } from './output-path';
-export { decisionStrip, restorePhoto, type RestoreReport, type RestoreRequest } from './restore-photo';
+export {
+  decisionStrip,
+  engineJob,
+  restorePhoto,
+  type EngineSettings,
+  type RestoreReport,
+  type RestoreRequest,
+} from './restore-photo';

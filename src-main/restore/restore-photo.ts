@@ -14,7 +14,15 @@ import {
   type BitDepth,
   type PhotoFormat,
 } from '../imaging';
-import type { DecisionMaps, Device, InferenceEngine, JobOptions, RestoreResult } from '../inference';
+import type {
+  DecisionMaps,
+  Device,
+  InferenceEngine,
+  JobOptions,
+  RestoreJob,
+  RestoreResult,
+  RgbImage,
+} from '../inference';
 import { outputTarget } from './output-path';
 
 export interface RestoreRequest {
@@ -50,6 +58,34 @@ export interface RestoreReport {
   warnings: string[];
 }
 
+/** The engine's settings, shared by single photos and batches. */
+export type EngineSettings = Pick<
+  RestoreRequest,
+  'modelDir' | 'device' | 'threads' | 'threshold' | 'strength' | 'tile'
+>;
+
+/** One engine job for decoded pixels and their guide. */
+export function engineJob(
+  settings: EngineSettings,
+  photo: RgbImage,
+  guide: Float32Array | undefined,
+  maps: boolean,
+): RestoreJob {
+  return {
+    modelDir: settings.modelDir,
+    device: settings.device,
+    threads: settings.threads,
+    input: {
+      pixels: { width: photo.width, height: photo.height, data: photo.data },
+      guide,
+      threshold: settings.threshold,
+      strength: settings.strength,
+      tile: settings.tile,
+      maps,
+    },
+  };
+}
+
 export async function restorePhoto(
   engine: InferenceEngine,
   request: RestoreRequest,
@@ -69,22 +105,7 @@ export async function restorePhoto(
   const maskPath =
     request.mask ?? (existsSync(sidecarPath(request.input)) ? sidecarPath(request.input) : undefined);
   const guide = maskPath ? maskToGuide(await loadMask(maskPath, photo)) : undefined;
-  const result = await engine.restore(
-    {
-      modelDir: request.modelDir,
-      device: request.device,
-      threads: request.threads,
-      input: {
-        pixels: { width: photo.width, height: photo.height, data: photo.data },
-        guide,
-        threshold: request.threshold,
-        strength: request.strength,
-        tile: request.tile,
-        maps: request.saveMaps ?? false,
-      },
-    },
-    options,
-  );
+  const result = await engine.restore(engineJob(request, photo, guide, request.saveMaps ?? false), options);
   const pixels = { ...result.pixels, channels: 3 as const, depth: photo.depth };
   await mkdir(dirname(target.path), { recursive: true });
   const warnings = await savePhoto(target.path, pixels, {
