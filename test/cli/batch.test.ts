@@ -1,31 +1,13 @@
 // `deblur batch` and `deblur scan` as users run them: node src-main/cli/deblur.js batch ...
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempFolder } from '../imaging/helpers';
 import { FIXTURE_DIR } from '../inference/helpers';
+import { BIN, deblur } from './helpers';
 import { checksums, listFiles, makeAlbum, makePhotos } from '../jobs/helpers';
-
-const BIN = resolve(import.meta.dirname, '..', '..', 'src-main', 'cli', 'deblur.js');
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function deblur(...args: string[]): Promise<Run> {
-  return new Promise((done) => {
-    execFile(
-      process.execPath,
-      [BIN, ...args],
-      { env: { ...process.env, FORCE_COLOR: '0' } },
-      (error, stdout, stderr) => done({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-}
 
 const lines = (stdout: string) =>
   stdout

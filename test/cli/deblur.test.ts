@@ -1,5 +1,4 @@
 // The `deblur` command, spawned as users run it: node src-main/cli/deblur.js.
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -8,25 +7,7 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { makePhoto, tempFolder } from '../imaging/helpers';
 import { FIXTURE_DIR } from '../inference/helpers';
-
-const BIN = resolve(import.meta.dirname, '..', '..', 'src-main', 'cli', 'deblur.js');
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function deblur(...args: string[]): Promise<Run> {
-  return new Promise((done) => {
-    execFile(
-      process.execPath,
-      [BIN, ...args],
-      { env: { ...process.env, FORCE_COLOR: '0' } },
-      (error, stdout, stderr) => done({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-}
+import { deblur } from './helpers';
 
 describe('deblur command', () => {
   it('restores a JPEG keeping orientation, ICC and EXIF GPS, with one JSON object', async () => {
