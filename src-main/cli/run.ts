@@ -40,7 +40,7 @@ export async function runCli(settings: CliSettings): Promise<number> {
           { onProgress: (progress) => bar.update(progress), signal: interrupt.signal },
         );
         bar.stop();
-        if (settings.json) console.log(JSON.stringify(jsonReport(report)));
+        if (settings.json) console.log(JSON.stringify(jsonReport(report, modelDir)));
         else {
           if (report.fallbackReason && !reasonShown) console.error(`deblur: ${report.fallbackReason}`);
           reasonShown ||= Boolean(report.fallbackReason);
@@ -66,11 +66,12 @@ export async function runCli(settings: CliSettings): Promise<number> {
   return failed ? 1 : 0;
 }
 
-function jsonReport(report: RestoreReport) {
+function jsonReport(report: RestoreReport, model: string) {
   const { input, output, provider, fallbackReason, tiles, keptRatio, seconds, warnings, mask, maps } = report;
   return {
     input,
     output,
+    model,
     provider,
     fallbackReason: fallbackReason ?? null,
     tiles,

@@ -7,7 +7,7 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { makePhoto, tempFolder } from '../imaging/helpers';
 import { FIXTURE_DIR } from '../inference/helpers';
-import { deblur } from './helpers';
+import { deblur, deblurWithEnv } from './helpers';
 
 describe('deblur command', () => {
   it('restores a JPEG keeping orientation, ICC and EXIF GPS, with one JSON object', async () => {
@@ -50,7 +50,7 @@ describe('deblur command', () => {
     expect(run.stderr).toMatch(/CUDA unavailable/); // the fallback reason, printed once in plain mode
   });
 
-  it('exits 2 on usage errors, and asks for --model while none is installed', async () => {
+  it('exits 2 on usage errors, and uses the shipped default model with no --model', async () => {
     const folder = await tempFolder();
     const input = await makePhoto(folder, 'p.png', { width: 20, height: 20 });
     expect((await deblur()).code).toBe(2);
@@ -59,11 +59,12 @@ describe('deblur command', () => {
     const tile = await deblur(input, '--model', FIXTURE_DIR, '--tile', '200');
     expect(tile).toMatchObject({ code: 2 });
     expect(tile.stderr).toMatch(/--tile must be a multiple of 128/);
-    if (!existsSync(resolve(import.meta.dirname, '..', '..', 'models'))) {
-      const none = await deblur(input);
-      expect(none.code).toBe(2);
-      expect(none.stderr).toMatch(/pass --model/);
-    }
+    // No --model: the shipped default (manifest "default": true) runs; "none installed" is tested in
+    // test/restore/models.test.ts. An empty user models folder keeps a user's own default out of it.
+    const byDefault = await deblurWithEnv({ DEBLUR_MODELS_DIR: folder }, input, '--json');
+    expect(byDefault.code).toBe(0);
+    const shipped = resolve(import.meta.dirname, '..', '..', 'models', 'lmdvit-e8');
+    expect(JSON.parse(byDefault.stdout.trim().split('\n')[0]!)).toMatchObject({ model: shipped });
     const help = await deblur('--help');
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/--save-maps/);

@@ -11,11 +11,16 @@ export interface Run {
 }
 
 export function deblur(...args: string[]): Promise<Run> {
+  return deblurWithEnv({}, ...args);
+}
+
+/** The same, with extra environment variables (e.g. DEBLUR_MODELS_DIR). */
+export function deblurWithEnv(env: Record<string, string>, ...args: string[]): Promise<Run> {
   return new Promise((done) => {
     execFile(
       process.execPath,
       [BIN, ...args],
-      { env: { ...process.env, FORCE_COLOR: '0' } },
+      { env: { ...process.env, FORCE_COLOR: '0', ...env } },
       (error, stdout, stderr) => done({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
     );
   });
