@@ -18,8 +18,26 @@ export interface PhotoInfo {
   depth: 8 | 16;
   url: string;
   thumbnailUrl: string;
-  /** The last restore of this photo in this session, if any. */
+  /** The last restore of this photo in this session, if any (never a loupe preview). */
   restored: RestoredInfo | undefined;
+  /** A mask sidecar (`<photo file name>.mask.png`) exists next to the photo. */
+  hasMask: boolean;
+}
+
+/** 8-bit single-channel pixels, row-major: `data.length === width * height`. Masks use the model contract's
+ * values (>= 192 force, <= 63 protect, else auto; the editor writes 255, 0 and 128). */
+export interface GrayImage {
+  width: number;
+  height: number;
+  data: Uint8Array;
+}
+
+/** A rectangle in photo pixels (upright, after EXIF orientation). */
+export interface Region {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
 }
 
 /** The outcome of one restore: the result image and what the engine reports. */
@@ -36,6 +54,10 @@ export interface RestoredInfo {
   seconds: number;
   tiles: { total: number; run: number; skipped: number; size: number };
   warnings: string[];
+  /** Set for a loupe preview: `url` then shows only this part of the photo. */
+  region: Region | undefined;
+  /** Which windows each stage processed in this run (after the mask), over the region for a preview. */
+  decisions: DecisionGrids;
 }
 
 export interface RestoreRequest {
@@ -49,21 +71,85 @@ export interface RestoreRequest {
   /** 0..1, how much of the restored image replaces the original. */
   strength?: number | undefined;
   device?: DeviceChoice | undefined;
+  /** The editor's mask at the photo's size; absent: the sidecar mask when there is one. */
+  mask?: GrayImage | undefined;
+  /** Restore only this part (the loupe preview); the photo's full result is left as it was. */
+  region?: Region | undefined;
+}
+
+/** "Detect blur": the model's own proposal, without restoring anything. */
+export interface DetectRequest {
+  jobId: string;
+  photoId: string;
+  modelId?: string | undefined;
+  threshold?: number | undefined;
+  device?: DeviceChoice | undefined;
+}
+
+export interface DetectResult {
+  jobId: string;
+  provider: string;
+  fallbackReason: string | undefined;
+  threshold: number;
+  keptRatio: number;
+  seconds: number;
+  /** Encoder stage 0's keep probability per pixel (0..255), at the photo's size. */
+  confidence: GrayImage;
+  /** Each stage's window decisions (255 = processed), stage order of docs/model-contract.md. */
+  decisions: DecisionGrids;
+}
+
+/** `count` grids of `width` x `height` cells of `factor` photo pixels, stacked: data[(k * height + y) * width + x]. */
+export interface DecisionGrids {
+  count: number;
+  width: number;
+  height: number;
+  factor: number;
+  /** Window edge in photo pixels per stage (factor * 2^level): where that stage's window grid lies. */
+  windows: number[];
+  data: Uint8Array;
+}
+
+export interface SaveMaskRequest {
+  photoId: string;
+  /** The mask at the photo's size; undefined (or all auto) removes the sidecar. */
+  mask: GrayImage | undefined;
+}
+
+export interface SaveMaskResult {
+  /** The sidecar's file name, undefined when it was removed. */
+  file: string | undefined;
+}
+
+/** Formats the export dialog offers. */
+export const EXPORT_FORMATS = ['jpeg', 'png', 'tiff', 'webp', 'avif'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+/** Metadata of the original carried to the export: everything (EXIF, XMP, ICC), or the colour profile only. */
+export const EXPORT_METADATA = ['all', 'profile'] as const;
+export type ExportMetadata = (typeof EXPORT_METADATA)[number];
+
+export interface ExportRequest {
+  photoId: string;
+  format: ExportFormat;
+  /** 1..100 for JPEG, WebP and AVIF. */
+  quality?: number | undefined;
+  /** 16 only where the format holds it (PNG, TIFF). Default: the original's depth where possible. */
+  bitDepth?: 8 | 16 | undefined;
+  metadata: ExportMetadata;
+}
+
+export interface ExportResult {
+  /** The file written; undefined when the user cancelled the dialog. */
+  path: string | undefined;
+  /** What the output could not keep, in plain words. */
+  warnings: string[];
 }
 
 /** Photos added by one open or drop; files that are not readable photos are skipped with a reason. */
 export interface OpenResult {
   photos: PhotoInfo[];
   skipped: { name: string; reason: string }[];
-}
-
-export interface SaveAsRequest {
-  photoId: string;
-}
-
-export interface SaveAsResult {
-  /** The file written; undefined when the user cancelled the dialog. */
-  path: string | undefined;
 }
 
 export interface ModelInfo {
@@ -166,9 +252,12 @@ export interface ProgressEvent {
 /** Commands from the application menu (their accelerators are the menu's); the renderer acts on them. */
 export const MENU_COMMANDS = [
   'open',
-  'save-as',
+  'export',
   'run',
   'cancel',
+  'detect',
+  'undo',
+  'redo',
   'view-fit',
   'view-actual',
   'zoom-in',
@@ -205,8 +294,14 @@ export interface DeblurApi {
   restore(request: RestoreRequest): Promise<Result<RestoredInfo>>;
   /** True when a running job was told to stop (it then resolves with the 'cancelled' error). */
   cancel(jobId: string): Promise<Result<boolean>>;
-  /** Shows the save dialog and writes the restored photo (format and metadata of the original). */
-  saveAs(request: SaveAsRequest): Promise<Result<SaveAsResult>>;
+  /** "Detect blur": the confidence map and each stage's decisions for the photo, nothing written. */
+  detect(request: DetectRequest): Promise<Result<DetectResult>>;
+  /** The photo's sidecar mask, undefined when it has none (a sidecar of the wrong size is an error). */
+  loadMask(photoId: string): Promise<Result<GrayImage | undefined>>;
+  /** Writes (or removes) the photo's sidecar mask, atomically. */
+  saveMask(request: SaveMaskRequest): Promise<Result<SaveMaskResult>>;
+  /** Shows the save dialog and writes the restored photo with the chosen options (never over the original). */
+  exportPhoto(request: ExportRequest): Promise<Result<ExportResult>>;
   listModels(): Promise<Result<ModelInfo[]>>;
   /** Shows the open dialog for a `.pth` checkpoint and imports it (undefined model when cancelled). */
   importModel(): Promise<Result<ImportModelResult>>;
@@ -237,7 +332,10 @@ export const CHANNELS = {
   closePhoto: 'photos:close',
   restore: 'restore:run',
   cancel: 'restore:cancel',
-  saveAs: 'photos:save-as',
+  detect: 'restore:detect',
+  loadMask: 'mask:load',
+  saveMask: 'mask:save',
+  exportPhoto: 'photos:export',
   listModels: 'models:list',
   importModel: 'models:import',
   setDefaultModel: 'models:set-default',

@@ -5,6 +5,8 @@ import {
   BATCH_FOLDERS,
   CHANNELS,
   DEVICE_CHOICES,
+  EXPORT_FORMATS,
+  EXPORT_METADATA,
   ON_EXISTING_CHOICES,
   type Channel,
 } from './api';
@@ -20,17 +22,48 @@ const modelId = z
   .regex(/^[\w.-]+$/)
   .max(128);
 
+const side = z.number().int().min(1).max(65_535);
+
+/** Masks travel as raw 8-bit pixels (structured clone keeps the Uint8Array); the size must match the data. */
+export const grayImageSchema = z
+  .strictObject({ width: side, height: side, data: z.instanceof(Uint8Array) })
+  .refine((image) => image.data.length === image.width * image.height, {
+    message: 'mask data does not match its width x height',
+    path: ['data'],
+  });
+
+const regionSchema = z.strictObject({
+  x: z.number().int().min(0),
+  y: z.number().int().min(0),
+  width: side,
+  height: side,
+});
+
 export const restoreRequestSchema = z.strictObject({
   jobId: id,
   photoId: id,
-  modelId: z
-    .string()
-    .regex(/^[\w.-]+$/)
-    .max(128)
-    .optional(),
+  modelId: modelId.optional(),
   threshold: z.number().min(0).max(1).optional(),
   strength: z.number().min(0).max(1).optional(),
   device: z.enum(DEVICE_CHOICES).optional(),
+  mask: grayImageSchema.optional(),
+  region: regionSchema.optional(),
+});
+
+export const detectRequestSchema = z.strictObject({
+  jobId: id,
+  photoId: id,
+  modelId: modelId.optional(),
+  threshold: z.number().min(0).max(1).optional(),
+  device: z.enum(DEVICE_CHOICES).optional(),
+});
+
+export const exportRequestSchema = z.strictObject({
+  photoId: id,
+  format: z.enum(EXPORT_FORMATS),
+  quality: z.number().int().min(1).max(100).optional(),
+  bitDepth: z.union([z.literal(8), z.literal(16)]).optional(),
+  metadata: z.enum(EXPORT_METADATA),
 });
 
 /** Absolute paths only, at most 1000 per call (dropped files). */
@@ -44,7 +77,10 @@ export const REQUEST_SCHEMAS = {
   [CHANNELS.closePhoto]: id,
   [CHANNELS.restore]: restoreRequestSchema,
   [CHANNELS.cancel]: id,
-  [CHANNELS.saveAs]: z.strictObject({ photoId: id }),
+  [CHANNELS.detect]: detectRequestSchema,
+  [CHANNELS.loadMask]: id,
+  [CHANNELS.saveMask]: z.strictObject({ photoId: id, mask: grayImageSchema.optional() }),
+  [CHANNELS.exportPhoto]: exportRequestSchema,
   [CHANNELS.listModels]: z.undefined(),
   [CHANNELS.importModel]: z.undefined(),
   [CHANNELS.setDefaultModel]: modelId,
