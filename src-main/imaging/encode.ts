@@ -19,6 +19,20 @@ export interface EncodeOptions {
   depth?: BitDepth;
   /** Path of the original photo, whose EXIF, XMP and ICC profile are carried over. */
   original?: string;
+  /** What of the original's metadata is kept: 'all' (EXIF, XMP, ICC; the default) or 'profile' (the ICC profile
+   * only: no EXIF, no XMP, so no GPS, camera or author fields). */
+  metadata?: MetadataChoice;
+  /** The pixels are only this rectangle of the upright original (a preview): the original is cut to it. */
+  region?: PixelRect;
+}
+
+export type MetadataChoice = 'all' | 'profile';
+
+export interface PixelRect {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
 }
 
 export interface EncodeResult {
@@ -61,15 +75,27 @@ function fromPixels(pixels: RgbPixels): Sharp {
 async function overOriginal(pixels: RgbPixels, options: EncodeOptions, warnings: string[]): Promise<Sharp> {
   const path = options.original!;
   const meta = await originalMetadata(path);
+  const { region } = options;
   const upright = meta.autoOrient;
-  if (upright.width !== pixels.width || upright.height !== pixels.height) {
+  const expected = region ?? upright;
+  if (expected.width !== pixels.width || expected.height !== pixels.height) {
+    const what = region
+      ? `the region is ${region.width}x${region.height}`
+      : `the original is ${upright.width}x${upright.height} upright`;
     throw new ImageError(
       'wrong-size',
       path,
-      `${path}: pixels are ${pixels.width}x${pixels.height} but the original is ${upright.width}x${upright.height} upright`,
+      `${path}: pixels are ${pixels.width}x${pixels.height} but ${what}`,
     );
   }
+  if (region && (region.x + region.width > upright.width || region.y + region.height > upright.height)) {
+    throw new ImageError('wrong-size', path, `${path}: the region lies outside the photo`);
+  }
   let image = sharp(path, { limitInputPixels: false, failOn: 'none' }).autoOrient();
+  if (region) {
+    // After autoOrient(), extract() cuts the upright image.
+    image = image.extract({ left: region.x, top: region.y, width: region.width, height: region.height });
+  }
   if (pixels.depth === 16) image = image.pipelineColourspace('rgb16');
   const { width, height } = pixels;
   // composite() accepts typed arrays at run time (the typings say Buffer); depth follows the array type.
@@ -77,13 +103,25 @@ async function overOriginal(pixels: RgbPixels, options: EncodeOptions, warnings:
   image = image
     .composite([{ input: overlay, raw: { width, height, channels: 3 }, top: 0, left: 0 }])
     .removeAlpha();
+  return withOriginalMetadata(image, meta, options, warnings);
+}
+
+/** All of the original's metadata, or its colour profile only (options.metadata). */
+function withOriginalMetadata(
+  image: Sharp,
+  meta: Metadata,
+  options: EncodeOptions,
+  warnings: string[],
+): Sharp {
+  const all = (options.metadata ?? 'all') === 'all';
   if (meta.space === 'cmyk') {
     warnings.push('the CMYK colour profile of the original cannot describe RGB pixels: written as sRGB');
-    image = image.toColourspace('srgb').keepExif().keepXmp();
+    image = image.toColourspace('srgb');
+    if (all) image = image.keepExif().keepXmp();
   } else {
-    image = image.keepMetadata();
+    image = all ? image.keepMetadata() : image.keepIccProfile();
   }
-  if (meta.exif && !FORMAT_FACTS[options.format].holdsExif) {
+  if (all && meta.exif && !FORMAT_FACTS[options.format].holdsExif) {
     warnings.push(`${options.format.toUpperCase()} cannot hold EXIF: EXIF not carried over`);
   }
   if (meta.hasAlpha) warnings.push('the transparency of the original is not kept');

@@ -3,7 +3,14 @@ export { writeFileAtomic, type AtomicWriteOptions } from './atomic-write';
 export { DEFAULT_PIXEL_LIMIT, decodePhoto, probePhoto, type DecodeOptions } from './decode';
 export { decodePreview } from './preview';
 export { displayImage, summarizePhoto, thumbnailJpeg, type PhotoSummary } from './display';
-export { DEFAULT_QUALITY, encodePhoto, type EncodeOptions, type EncodeResult } from './encode';
+export {
+  DEFAULT_QUALITY,
+  encodePhoto,
+  type EncodeOptions,
+  type EncodeResult,
+  type MetadataChoice,
+  type PixelRect,
+} from './encode';
 export { ImageError, type ImageErrorCode } from './errors';
 export { FORMAT_FACTS, formatFromPath } from './formats';
 export { encodeMapPng, mapToGray, saveMap, type FloatMap } from './maps';
@@ -18,6 +25,6 @@ export {
   sidecarPath,
   type Mask,
 } from './mask';
-export { convertDepth } from './pixels';
+export { convertDepth, cropSamples } from './pixels';
 export { savePhoto } from './save';
 export { PHOTO_FORMATS, type BitDepth, type DecodedPhoto, type PhotoFormat, type RgbPixels } from './types';

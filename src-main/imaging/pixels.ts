@@ -1,4 +1,4 @@
-// Small helpers on RGB typed arrays: views over sharp's buffers and bit-depth conversion.
+// Small helpers on RGB typed arrays: views over sharp's buffers, bit-depth conversion and crops.
 import type { BitDepth, RgbPixels } from './types';
 
 /** A Uint16Array over a buffer of 16-bit samples (copied when the buffer is not 2-byte aligned). */
@@ -27,4 +27,26 @@ export function assertRgb(pixels: RgbPixels): void {
         `got ${pixels.data.length} in a ${pixels.data.constructor.name}`,
     );
   }
+}
+
+/** The samples of a rectangle of an interleaved image (`channels` samples per pixel), as a new array. */
+export function cropSamples<T extends Uint8Array | Uint16Array>(
+  data: T,
+  width: number,
+  channels: number,
+  rect: { x: number; y: number; width: number; height: number },
+): T {
+  const height = data.length / (width * channels);
+  if (rect.x < 0 || rect.y < 0 || rect.x + rect.width > width || rect.y + rect.height > height) {
+    throw new RangeError(
+      `crop ${rect.width}x${rect.height} at ${rect.x},${rect.y} is outside ${width}x${height}`,
+    );
+  }
+  const row = rect.width * channels;
+  const out = new (data.constructor as new (length: number) => T)(row * rect.height);
+  for (let y = 0; y < rect.height; y++) {
+    const from = ((rect.y + y) * width + rect.x) * channels;
+    out.set(data.subarray(from, from + row), y * row);
+  }
+  return out;
 }

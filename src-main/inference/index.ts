@@ -12,6 +12,7 @@ export {
   CancelledError,
   restore,
   type DecisionMaps,
+  type MapsChoice,
   type Progress,
   type RestoreInput,
   type RestoreResult,

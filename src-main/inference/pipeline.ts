@@ -16,9 +16,12 @@ export interface RestoreInput {
   strength?: number | undefined;
   /** Tile edge; default: the manifest's recommendedTile. */
   tile?: number | undefined;
-  /** Also assemble the confidence and decision maps (default true). */
-  maps?: boolean | undefined;
+  /** Also assemble the confidence and decision maps (default true); 'decisions': only the decision maps, which
+   * are small (no full-size confidence array). */
+  maps?: MapsChoice | undefined;
 }
+
+export type MapsChoice = boolean | 'decisions';
 
 export interface DecisionMaps {
   /** Number of maps (one per stage: 9 for LMD-ViT). */
@@ -39,7 +42,7 @@ export interface Progress {
 
 export interface RestoreResult {
   pixels: RgbImage;
-  /** Per-pixel blurriness confidence at image size (undefined when maps were not asked for). */
+  /** Per-pixel blurriness confidence at image size (undefined unless maps is true). */
   confidence: Float32Array | undefined;
   decisions: DecisionMaps | undefined;
   /** Share of window computations performed, averaged over tiles weighted by tile area (skipped tiles: 0). */
@@ -147,15 +150,15 @@ class Blender {
     private readonly input: RestoreInput,
     private readonly plan: TilePlan,
     private readonly strength: number,
-    private readonly maps: boolean,
+    private readonly maps: MapsChoice,
   ) {
     const { width, height, data } = input.pixels;
     this.max = maxValue(data);
     const Samples = data instanceof Uint16Array ? Uint16Array : Uint8Array;
     this.output = { width, height, data: new Samples(width * height * 3) };
-    this.confidence = maps ? new Float32Array(width * height) : undefined;
+    this.confidence = maps === true ? new Float32Array(width * height) : undefined;
     this.band = new Float32Array(plan.tileHeight * plan.paddedWidth * 3);
-    this.bandConfidence = maps ? new Float32Array(plan.tileHeight * plan.paddedWidth) : undefined;
+    this.bandConfidence = maps === true ? new Float32Array(plan.tileHeight * plan.paddedWidth) : undefined;
   }
 
   add(tile: Tile, out: TileOutputs): void {

@@ -19,6 +19,7 @@ import type {
   Device,
   InferenceEngine,
   JobOptions,
+  MapsChoice,
   RestoreJob,
   RestoreResult,
   RgbImage,
@@ -69,7 +70,7 @@ export function engineJob(
   settings: EngineSettings,
   photo: RgbImage,
   guide: Float32Array | undefined,
-  maps: boolean,
+  maps: MapsChoice,
 ): RestoreJob {
   return {
     modelDir: settings.modelDir,

@@ -97,6 +97,37 @@ describe('encodePhoto carries metadata over from the original', () => {
     expect((await sharp(result.data).metadata()).depth).toBe('uchar');
   });
 
+  it("metadata 'profile' keeps the ICC profile only: no EXIF (so no GPS), no XMP", async () => {
+    const original = await makePhoto(await tempFolder(), 'orig.jpg', { icc: 'p3', exif: true, xmp: true });
+    const photo = await decodePhoto(original);
+    for (const format of ['jpeg', 'png', 'webp', 'tiff'] as const) {
+      const result = await encodePhoto(photo, { format, original, metadata: 'profile' });
+      expect(result.warnings).toEqual([]);
+      const out = await sharp(result.data).metadata();
+      expect(out.icc?.equals(photo.icc!)).toBe(true);
+      expect(out.exif).toBeUndefined();
+      expect(out.xmp).toBeUndefined();
+    }
+  });
+
+  it('a region of the upright original: its pixels over that part, with the profile', async () => {
+    const original = await makePhoto(await tempFolder(), 'orig.png', { icc: 'p3', orientation: 6 });
+    const region = { x: 5, y: 10, width: 20, height: 30 };
+    const pixels = { width: 20, height: 30, channels: 3 as const, depth: 8 as const, data: pattern8(20, 30) };
+    const result = await encodePhoto(pixels, { format: 'png', original, region, metadata: 'profile' });
+    const back = await sharp(result.data).keepIccProfile().raw().toBuffer({ resolveWithObject: true });
+    expect(back.info).toMatchObject({ width: 20, height: 30 });
+    expect(Buffer.from(pixels.data).equals(back.data)).toBe(true);
+    expect((await sharp(result.data).metadata()).icc).toBeDefined();
+    const outside = { ...region, x: 20 }; // the upright photo is 32 wide
+    await expect(encodePhoto(pixels, { format: 'png', original, region: outside })).rejects.toThrow(
+      /outside the photo/,
+    );
+    await expect(
+      encodePhoto(pixels, { format: 'png', original, region: { ...region, width: 21 } }),
+    ).rejects.toThrow(/the region is 21x30/);
+  });
+
   it('refuses pixels whose size does not match the upright original', async () => {
     const original = await makePhoto(await tempFolder(), 'orig.jpg', { orientation: 6 });
     const pixels = { width: 48, height: 32, channels: 3 as const, depth: 8 as const, data: pattern8(48, 32) };

@@ -41,6 +41,18 @@ describe('restore pipeline', () => {
     expect(tiled.keptRatio).toBeLessThanOrEqual(1);
   });
 
+  it("maps 'decisions' gives the same decisions and pixels without the full-size confidence", async () => {
+    const model = await loadModelDir(FIXTURE_DIR);
+    const pixels = { width: 300, height: 200, data: texture8(300, 200) };
+    const both = await restore(model, { pixels, maps: true }, session);
+    const decisionsOnly = await restore(model, { pixels, maps: 'decisions' }, session);
+    expect(decisionsOnly.confidence).toBeUndefined();
+    expect(decisionsOnly.decisions).toEqual(both.decisions);
+    expect(decisionsOnly.pixels.data).toEqual(both.pixels.data);
+    const none = await restore(model, { pixels, maps: false }, session);
+    expect(none.decisions).toBeUndefined();
+  });
+
   it('does not run fully protected tiles and gives back the original pixels there', async () => {
     const model = await loadModelDir(FIXTURE_DIR);
     const [width, height] = [640, 130];
