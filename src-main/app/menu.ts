@@ -31,12 +31,24 @@ export function buildMenu(actions: MenuActions): Menu {
             { label: 'Clear Recent', enabled: recent.length > 0, click: () => actions.clearRecent() },
           ],
         },
-        cmd('Save Restored As…', 'save-as', 'CmdOrCtrl+Shift+S'),
+        cmd('Export…', 'export', 'CmdOrCtrl+Shift+S'),
         { type: 'separator' },
         process.platform === 'darwin' ? { role: 'close' } : { role: 'quit' },
       ],
     },
-    { role: 'editMenu' },
+    {
+      // Undo/Redo are the mask editor's (its history), sent as commands; the roles serve text fields.
+      label: '&Edit',
+      submenu: [
+        cmd('Undo', 'undo', 'CmdOrCtrl+Z'),
+        cmd('Redo', 'redo', 'CmdOrCtrl+Shift+Z'),
+        { type: 'separator' },
+        { role: 'cut' },
+        { role: 'copy' },
+        { role: 'paste' },
+        { role: 'selectAll' },
+      ],
+    },
     {
       label: '&View',
       submenu: [
@@ -56,6 +68,7 @@ export function buildMenu(actions: MenuActions): Menu {
       submenu: [
         cmd('Run Restore', 'run', 'CmdOrCtrl+Enter'),
         cmd('Cancel', 'cancel'),
+        cmd('Detect Blur', 'detect', 'CmdOrCtrl+B'),
         { type: 'separator' },
         cmd('Next Photo', 'next-photo', 'CmdOrCtrl+Right'),
         cmd('Previous Photo', 'previous-photo', 'CmdOrCtrl+Left'),

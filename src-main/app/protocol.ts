@@ -1,10 +1,9 @@
 // `deblur-photo://<kind>/<id>`: the only way the renderer loads local images. It serves photos the user opened
-// (and their thumbnails and results) by id; paths never appear in URLs.
+// (and their thumbnails, results and loupe previews) by id; paths never appear in URLs.
 import { protocol } from 'electron';
-import type { ImageKind, Studio } from '../studio';
+import { IMAGE_KINDS, type ImageKind, type Studio } from '../studio';
 
 export const PHOTO_SCHEME = 'deblur-photo';
-const KINDS: readonly ImageKind[] = ['photo', 'thumb', 'result'];
 
 /** Must run before the app is ready. */
 export function registerPhotoScheme(): void {
@@ -20,7 +19,7 @@ export function photoUrl(kind: ImageKind, id: string, version?: string): string 
 export function handlePhotoScheme(studio: Studio): void {
   protocol.handle(PHOTO_SCHEME, async (request) => {
     const url = new URL(request.url);
-    const kind = KINDS.find((k) => k === url.hostname);
+    const kind = IMAGE_KINDS.find((k) => k === url.hostname);
     const id = url.pathname.slice(1);
     if (!kind || !/^[\w-]+$/.test(id)) return new Response('not found', { status: 404 });
     try {

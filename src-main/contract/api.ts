@@ -14,7 +14,8 @@ export interface PhotoInfo {
   folder: string;
   width: number;
   height: number;
-  format: string;
+  /** The file's format (the app reads the formats it exports). */
+  format: ExportFormat;
   depth: 8 | 16;
   url: string;
   thumbnailUrl: string;
@@ -73,7 +74,8 @@ export interface RestoreRequest {
   device?: DeviceChoice | undefined;
   /** The editor's mask at the photo's size; absent: the sidecar mask when there is one. */
   mask?: GrayImage | undefined;
-  /** Restore only this part (the loupe preview); the photo's full result is left as it was. */
+  /** Restore only this part (the loupe preview), cut at the photo's edges (a region that misses the photo is an
+   * 'invalid-request'); the photo's full result is left as it was. */
   region?: Region | undefined;
 }
 
@@ -99,7 +101,8 @@ export interface DetectResult {
   decisions: DecisionGrids;
 }
 
-/** `count` grids of `width` x `height` cells of `factor` photo pixels, stacked: data[(k * height + y) * width + x]. */
+/** `count` grids of `width` x `height` cells of `factor` photo pixels, stacked: data[(k * height + y) * width + x].
+ * A run in which no tile ran (everything protected) gives all 0, shaped by the model's manifest. */
 export interface DecisionGrids {
   count: number;
   width: number;
@@ -132,9 +135,10 @@ export type ExportMetadata = (typeof EXPORT_METADATA)[number];
 export interface ExportRequest {
   photoId: string;
   format: ExportFormat;
-  /** 1..100 for JPEG, WebP and AVIF. */
+  /** 1..100 for JPEG, WebP and AVIF (ignored by PNG and TIFF). */
   quality?: number | undefined;
-  /** 16 only where the format holds it (PNG, TIFF). Default: the original's depth where possible. */
+  /** 16 only where the format holds it (PNG, TIFF): asked of JPEG, WebP or AVIF, the file is written as 8-bit
+   * and `warnings` says so. Default: the original's depth where the format holds it, else 8. */
   bitDepth?: 8 | 16 | undefined;
   metadata: ExportMetadata;
 }

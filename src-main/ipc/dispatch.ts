@@ -36,7 +36,11 @@ const HANDLERS: Handlers = {
   [CHANNELS.closePhoto]: (studio, id) => studio.closePhoto(id),
   [CHANNELS.restore]: (studio, request) => studio.restore(request),
   [CHANNELS.cancel]: (studio, jobId) => studio.cancel(jobId),
-  [CHANNELS.saveAs]: (studio, request) => studio.saveAs(request.photoId),
+  [CHANNELS.detect]: (studio, request) => studio.detect(request),
+  [CHANNELS.loadMask]: (studio, photoId) => studio.loadMask(photoId),
+  // A JSON transport drops `mask: undefined`, so the schema lets it be absent.
+  [CHANNELS.saveMask]: (studio, { photoId, mask }) => studio.saveMask({ photoId, mask }),
+  [CHANNELS.exportPhoto]: (studio, request) => studio.exportPhoto(request),
   [CHANNELS.listModels]: (studio) => studio.listModels(),
   [CHANNELS.importModel]: (studio) => studio.importModel(),
   [CHANNELS.setDefaultModel]: (studio, id) => studio.setDefaultModel(id),
@@ -103,7 +107,9 @@ export function toApiError(error: unknown): ApiError {
   if (error instanceof ModelNotFoundError || error instanceof RegistryError) {
     return { code: 'not-found', message: error.message };
   }
-  if (error instanceof ImageError) return { code: 'failed', message: error.message };
+  if (error instanceof ImageError) {
+    return { code: error.code === 'protected' ? 'forbidden' : 'failed', message: error.message };
+  }
   if (error instanceof BatchUsageError || error instanceof CheckpointError) {
     return { code: 'invalid-request', message: error.message };
   }

@@ -2,7 +2,9 @@
 // a WebSocket in the end-to-end tests. The studio itself never imports electron.
 import type { BatchFolderKind, EventChannel, EventPayloads } from '../contract';
 
-export type ImageKind = 'photo' | 'thumb' | 'result';
+/** Images served by id: the photo, its thumbnail, its full result and its last loupe preview. */
+export const IMAGE_KINDS = ['photo', 'thumb', 'result', 'preview'] as const;
+export type ImageKind = (typeof IMAGE_KINDS)[number];
 
 export interface StudioHost {
   /** The open dialog: absolute paths, empty when cancelled. */

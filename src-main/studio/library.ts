@@ -13,7 +13,10 @@ export interface OpenedPhoto {
   id: string;
   path: string;
   summary: PhotoSummary;
+  /** The last full restore (a lossless PNG in the studio's cache). */
   restored: RestoredFile | undefined;
+  /** The last loupe preview (a region only; never the full result). */
+  preview: RestoredFile | undefined;
 }
 
 export class PhotoLibrary {
@@ -40,7 +43,8 @@ export class PhotoLibrary {
         continue;
       }
       try {
-        const photo = { id: randomUUID(), path, summary: await summarizePhoto(path), restored: undefined };
+        const summary = await summarizePhoto(path);
+        const photo = { id: randomUUID(), path, summary, restored: undefined, preview: undefined };
         this.byId.set(photo.id, photo);
         photos.push(photo);
       } catch (error) {

@@ -1,15 +1,19 @@
-// The app's main-process services behind the contract: the opened photos, restore jobs with progress and cancel,
-// the images the renderer may load, and saving results. No electron here: the shell is a StudioHost.
-import { mkdir, readFile, rm } from 'node:fs/promises';
+// The app's main-process services behind the contract: the opened photos, restore and detect jobs with progress
+// and cancel, masks, the images the renderer may load, and export. No electron here: the shell is a StudioHost.
+import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { basename, extname, join, resolve } from 'node:path';
+import { basename, join } from 'node:path';
 import {
-  EVENTS,
   type BatchAction,
   type BatchFolder,
   type BatchFolderKind,
   type BatchResult,
   type BatchStartRequest,
+  type DetectRequest,
+  type DetectResult,
+  type ExportRequest,
+  type ExportResult,
+  type GrayImage,
   type ImportModelResult,
   type ModelCardInfo,
   type ModelInfo,
@@ -17,17 +21,22 @@ import {
   type PhotoInfo,
   type RestoreRequest,
   type RestoredInfo,
-  type SaveAsResult,
+  type SaveMaskRequest,
+  type SaveMaskResult,
 } from '../contract';
-import { displayImage, formatFromPath, thumbnailJpeg, writeFileAtomic } from '../imaging';
-import { CancelledError, InferenceEngine, defaultThreads } from '../inference';
+import { displayImage, thumbnailJpeg } from '../imaging';
+import { InferenceEngine, defaultThreads } from '../inference';
 import type { RegistryRoots } from '../models/registry';
-import { restorePhoto } from '../restore';
 import { BatchService } from './batch';
+import { detectInStudio } from './detect';
 import { ApiFailure } from './errors';
+import { exportPhoto } from './export';
 import type { ImageKind, StudioHost } from './host';
+import { PhotoJobs } from './jobs';
 import { PhotoLibrary, folderOf, type OpenedPhoto } from './library';
+import { hasSidecar, loadSidecar, saveSidecar } from './masks';
 import { ModelService } from './models';
+import { restoreInStudio, type RestoreContext } from './restore';
 
 export interface StudioOptions {
   /** Where models are looked up (default: the shipped models/ folder and the user's imported models). */
@@ -42,7 +51,7 @@ export interface StudioOptions {
 
 export class Studio {
   private readonly library = new PhotoLibrary();
-  private readonly jobs = new Map<string, AbortController>();
+  private readonly jobs: PhotoJobs;
   private readonly results = new Map<string, RestoredInfo>();
   private readonly thumbnails = new Map<string, Promise<Buffer>>();
   private readonly engine: InferenceEngine;
@@ -55,6 +64,7 @@ export class Studio {
     private readonly options: StudioOptions = {},
   ) {
     this.engine = options.engine ?? new InferenceEngine();
+    this.jobs = new PhotoJobs(host);
     this.cacheDir = options.cacheDir ?? join(tmpdir(), `deblur-studio-${process.pid}`);
     this.models = new ModelService(host, options.registry, options.importWorker);
     this.batch = new BatchService(host, this.engine, (id) => this.models.entry(id), options.threads);
@@ -119,82 +129,41 @@ export class Studio {
     return this.batch.control(jobId, action);
   }
 
-  async restore(request: RestoreRequest): Promise<RestoredInfo> {
+  /** A full restore (the photo's result) or, with a region, a loupe preview; with the editor's mask or the sidecar. */
+  restore(request: RestoreRequest): Promise<RestoredInfo> {
     const photo = this.photo(request.photoId);
-    if (this.jobs.has(request.jobId)) throw new ApiFailure('busy', `job ${request.jobId} is already running`);
     const model = this.models.entry(request.modelId);
-    const controller = new AbortController();
-    this.jobs.set(request.jobId, controller);
-    const folder = join(this.cacheDir, photo.id, request.jobId);
-    try {
-      await mkdir(folder, { recursive: true });
-      const report = await restorePhoto(
-        this.engine,
-        {
-          input: photo.path,
-          output: folder + '/',
-          modelDir: model.dir,
-          threshold: request.threshold,
-          strength: request.strength,
-          device: request.device,
-          threads: this.options.threads ?? defaultThreads(),
-        },
-        {
-          signal: controller.signal,
-          onProgress: (progress) =>
-            this.host.emit(EVENTS.progress, { jobId: request.jobId, photoId: photo.id, ...progress }),
-        },
-      );
-      const previous = photo.restored;
-      photo.restored = { path: report.output, jobId: request.jobId };
-      if (previous) await rm(join(this.cacheDir, photo.id, previous.jobId), { recursive: true, force: true });
-      const info: RestoredInfo = {
-        jobId: request.jobId,
-        url: this.host.imageUrl('result', photo.id, request.jobId),
-        width: photo.summary.width,
-        height: photo.summary.height,
-        provider: report.provider,
-        fallbackReason: report.fallbackReason,
-        keptRatio: report.keptRatio,
-        threshold: report.threshold,
-        strength: request.strength ?? 1,
-        seconds: report.seconds,
-        tiles: report.tiles,
-        warnings: report.warnings,
-      };
-      this.results.set(photo.id, info);
+    return this.jobs.run(request.jobId, photo.id, 'restore', async (job) => {
+      const info = await restoreInStudio(this.restoreContext(), photo, model, request, job);
+      if (!request.region) this.results.set(photo.id, info);
       return info;
-    } catch (error) {
-      await rm(folder, { recursive: true, force: true });
-      if (error instanceof CancelledError) throw new ApiFailure('cancelled', 'restore cancelled');
-      throw error;
-    } finally {
-      this.jobs.delete(request.jobId);
-    }
+    });
+  }
+
+  /** "Detect blur": the model's proposal (confidence and decisions), nothing written. */
+  detect(request: DetectRequest): Promise<DetectResult> {
+    const photo = this.photo(request.photoId);
+    const model = this.models.entry(request.modelId);
+    return this.jobs.run(request.jobId, photo.id, 'detect', (job) =>
+      detectInStudio(this.restoreContext(), photo, model, request, job),
+    );
   }
 
   cancel(jobId: string): boolean {
-    const controller = this.jobs.get(jobId);
-    controller?.abort();
-    return controller !== undefined;
+    return this.jobs.cancel(jobId);
   }
 
-  /** Writes the restored photo where the user chooses (never over its original). */
-  async saveAs(photoId: string): Promise<SaveAsResult> {
-    const photo = this.photo(photoId);
-    const restored = photo.restored;
-    if (!restored) throw new ApiFailure('not-found', `${basename(photo.path)} has not been restored yet`);
-    const ext = extname(restored.path);
-    const suggested = join(folderOf(photo), `${basename(photo.path, extname(photo.path))}-deblurred${ext}`);
-    const chosen = await this.host.chooseSavePath(suggested);
-    if (!chosen) return { path: undefined };
-    const target = resolve(chosen);
-    if (target === photo.path) throw new ApiFailure('forbidden', 'refusing to overwrite the original photo');
-    if (formatFromPath(target) !== formatFromPath(restored.path)) {
-      throw new ApiFailure('invalid-request', `save as ${ext} (other formats come with the export dialog)`);
-    }
-    await writeFileAtomic(target, await readFile(restored.path), { protect: [photo.path] });
-    return { path: target };
+  loadMask(photoId: string): Promise<GrayImage | undefined> {
+    return loadSidecar(this.photo(photoId));
+  }
+
+  saveMask(request: SaveMaskRequest): Promise<SaveMaskResult> {
+    return saveSidecar(this.photo(request.photoId), request.mask);
+  }
+
+  /** Writes the restored photo where the user chooses, in the chosen format (never over its original). */
+  exportPhoto(request: ExportRequest): Promise<ExportResult> {
+    return exportPhoto(this.host, this.photo(request.photoId), request);
   }
 
   /** The bytes behind an image URL; only photos the user opened (and their results) are ever served. */
@@ -209,15 +178,16 @@ export class Studio {
       }
       return { data: await thumb, mime: 'image/jpeg' };
     }
-    if (kind === 'result') {
-      if (!photo.restored) throw new ApiFailure('not-found', 'no result yet');
-      return displayImage(photo.restored.path, formatFromPath(photo.restored.path) ?? photo.summary.format);
+    if (kind === 'result' || kind === 'preview') {
+      const file = kind === 'result' ? photo.restored : photo.preview;
+      if (!file) throw new ApiFailure('not-found', `no ${kind} yet`);
+      return displayImage(file.path, 'png');
     }
     return displayImage(photo.path, photo.summary.format);
   }
 
   async close(): Promise<void> {
-    for (const controller of this.jobs.values()) controller.abort();
+    this.jobs.cancelAll();
     this.batch.cancelAll();
     await this.engine.close();
     await rm(this.cacheDir, { recursive: true, force: true });
@@ -242,6 +212,16 @@ export class Studio {
       url: this.host.imageUrl('photo', photo.id),
       thumbnailUrl: this.host.imageUrl('thumb', photo.id),
       restored: this.results.get(photo.id),
+      hasMask: hasSidecar(photo),
+    };
+  }
+
+  private restoreContext(): RestoreContext {
+    return {
+      host: this.host,
+      engine: this.engine,
+      cacheDir: this.cacheDir,
+      threads: this.options.threads ?? defaultThreads(),
     };
   }
 }

@@ -46,7 +46,8 @@ export class AppState {
     const photo = this.library.selected;
     if (!photo?.restored) return;
     try {
-      const saved = unwrap(await this.api.saveAs({ photoId: photo.id }));
+      const request = { photoId: photo.id, format: photo.format, metadata: 'all' } as const;
+      const saved = unwrap(await this.api.exportPhoto(request));
       if (saved.path) this.status = `Saved ${saved.path}`;
     } catch (error) {
       this.status = messageOf(error);
@@ -57,7 +58,7 @@ export class AppState {
     switch (command) {
       case 'open':
         return this.library.open();
-      case 'save-as':
+      case 'export':
         return this.saveSelected();
       case 'run':
         return this.runSelected();

@@ -13,6 +13,7 @@ export const SHORTCUTS = {
   original: 'hold O',
   pan: 'Space+drag or middle button',
   next: '→ / ←',
+  /** Export… (the restored photo, in the format chosen in the export dialog). */
   save: 'Ctrl+Shift+S',
 } as const;
 
@@ -44,7 +45,7 @@ const ACCELERATORS: Record<string, MenuCommand> = {
 export function commandFor(event: KeyboardEvent, inElectron: boolean): MenuCommand | undefined {
   if (isTyping(event.target)) return undefined;
   if (event.ctrlKey || event.metaKey) {
-    if (event.shiftKey && event.key.toLowerCase() === 's') return inElectron ? undefined : 'save-as';
+    if (event.shiftKey && event.key.toLowerCase() === 's') return inElectron ? undefined : 'export';
     return inElectron ? undefined : ACCELERATORS[event.key];
   }
   if (event.altKey) return undefined;

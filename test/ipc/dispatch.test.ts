@@ -56,10 +56,27 @@ describe('ipc dispatch', () => {
     expect(bad).toMatchObject({ ok: false, error: { code: 'invalid-request' } });
     const extra = await dispatch(CHANNELS.restore, { jobId: 'j1', photoId: 'p', path: '/etc' }, APP);
     expect(extra).toMatchObject({ ok: false, error: { code: 'invalid-request' } });
+    const mask = { width: 4, height: 3, data: new Uint8Array(11) };
+    const short = await dispatch(CHANNELS.restore, { jobId: 'j1', photoId: 'p', mask }, APP);
+    expect(short).toMatchObject({
+      ok: false,
+      error: {
+        code: 'invalid-request',
+        message: 'invalid request at mask.data: mask data does not match its width x height',
+      },
+    });
+    const notBytes = { photoId: 'p', mask: { width: 1, height: 1, data: [7] } };
+    expect(await dispatch(CHANNELS.saveMask, notBytes, APP)).toMatchObject({
+      error: { code: 'invalid-request' },
+    });
+    const gif = { photoId: 'p', format: 'gif', metadata: 'all' };
+    expect(await dispatch(CHANNELS.exportPhoto, gif, APP)).toMatchObject({
+      error: { code: 'invalid-request' },
+    });
     expect(await dispatch(CHANNELS.getPhoto, 'missing', APP)).toMatchObject({ error: { code: 'not-found' } });
   });
 
-  it('opens photos by dialog, skips non-photos, restores with progress and saves beside the original', async () => {
+  it('opens photos by dialog, skips non-photos, restores with progress and exports beside the original', async () => {
     const folder = await tempFolder();
     const photo = await makePhoto(folder, 'shot.png', { width: 96, height: 64 });
     const notes = join(folder, 'notes.txt');
@@ -86,11 +103,15 @@ describe('ipc dispatch', () => {
     expect((await studio.image('result', info.id)).mime).toBe('image/png');
 
     saveAnswer = photo;
-    expect(await dispatch(CHANNELS.saveAs, { photoId: info.id }, APP)).toMatchObject({
+    const exportPng = { photoId: info.id, format: 'png', metadata: 'all' };
+    expect(await dispatch(CHANNELS.exportPhoto, exportPng, APP)).toMatchObject({
       error: { code: 'forbidden' },
     });
     saveAnswer = join(folder, 'out.png');
-    expect(ok(await dispatch(CHANNELS.saveAs, { photoId: info.id }, APP))).toEqual({ path: saveAnswer });
+    expect(ok(await dispatch(CHANNELS.exportPhoto, exportPng, APP))).toEqual({
+      path: saveAnswer,
+      warnings: [],
+    });
     expect(ok(await dispatch(CHANNELS.closePhoto, info.id, APP))).toBe(true);
     await expect(studio.image('photo', info.id)).rejects.toThrow(/no open photo/);
   });

@@ -33,6 +33,7 @@ const photo: PhotoInfo = {
   url: dataUrl('#804020'),
   thumbnailUrl: dataUrl('#804020'),
   restored: undefined,
+  hasMask: false,
 };
 
 function scriptedApi() {
@@ -64,7 +65,10 @@ function scriptedApi() {
       finish?.('cancelled');
       return { ok: true, value: true };
     },
-    saveAs: async () => ({ ok: true, value: { path: undefined } }),
+    detect: async () => ({ ok: false, error: { code: 'failed', message: 'not scripted' } }),
+    loadMask: async () => ({ ok: true, value: undefined }),
+    saveMask: async () => ({ ok: true, value: { file: undefined } }),
+    exportPhoto: async () => ({ ok: true, value: { path: undefined, warnings: [] } }),
     listModels: async () => ({ ok: true, value: [] }),
     importModel: async () => ({ ok: true, value: { model: undefined, existing: false, seconds: 0 } }),
     setDefaultModel: async () => ({ ok: true, value: [] }),
@@ -100,6 +104,8 @@ const restored: RestoredInfo = {
   seconds: 1.25,
   tiles: { total: 2, run: 2, skipped: 0, size: 256 },
   warnings: [],
+  region: undefined,
+  decisions: { count: 0, width: 0, height: 0, factor: 0, windows: [], data: new Uint8Array(0) },
 };
 
 const settle = async () => {

@@ -1,0 +1,53 @@
+// Export: the save dialog, then the restored photo encoded once, from the lossless cached result, in the chosen
+// format, quality and depth, with all of the original's metadata or its colour profile only. Never over the
+// original (nor a link to it).
+import { basename, extname, resolve } from 'node:path';
+import type { ExportRequest, ExportResult } from '../contract';
+import { FORMAT_FACTS, decodePhoto, encodePhoto, formatFromPath, writeFileAtomic } from '../imaging';
+import type { PhotoFormat } from '../imaging';
+import { outputTarget } from '../restore';
+import { ApiFailure } from './errors';
+import type { StudioHost } from './host';
+import type { OpenedPhoto } from './library';
+
+/**
+ * Depth: `bitDepth` when given; 16 for a format that holds only 8 bits (JPEG, WebP, AVIF) is written as 8-bit
+ * with a warning. Default: the photo's depth where the format holds it, else 8 (no warning).
+ */
+export async function exportPhoto(
+  host: StudioHost,
+  photo: OpenedPhoto,
+  request: ExportRequest,
+): Promise<ExportResult> {
+  const restored = photo.restored;
+  if (!restored) throw new ApiFailure('not-found', `${basename(photo.path)} has not been restored yet`);
+  const { format } = request;
+  const suggested = outputTarget(photo.path, photo.summary.format, { format }).path;
+  const chosen = await host.chooseSavePath(suggested);
+  if (!chosen) return { path: undefined, warnings: [] };
+  const target = withExtension(resolve(chosen), format);
+  if (target === photo.path) throw new ApiFailure('forbidden', 'refusing to overwrite the original photo');
+  const pixels = await decodePhoto(restored.path);
+  const { data, warnings } = await encodePhoto(pixels, {
+    format,
+    ...(request.quality !== undefined ? { quality: request.quality } : {}),
+    depth: request.bitDepth ?? (Math.min(photo.summary.depth, FORMAT_FACTS[format].maxDepth) as 8 | 16),
+    original: photo.path,
+    metadata: request.metadata,
+  });
+  await writeFileAtomic(target, data, { protect: [photo.path] });
+  return { path: target, warnings };
+}
+
+/** The chosen name with the format's extension added when it has none; another format's extension is refused. */
+function withExtension(path: string, format: PhotoFormat): string {
+  const named = formatFromPath(path);
+  if (named === format) return path;
+  if (named) {
+    throw new ApiFailure(
+      'invalid-request',
+      `${basename(path)} ends in ${extname(path)}, which is not ${format.toUpperCase()}: change the name or the format`,
+    );
+  }
+  return path + FORMAT_FACTS[format].extensions[0]!;
+}
