@@ -1,20 +1,21 @@
 // The test transport's `window.deblur`: each verb is a POST to the bridge (which calls the same ipc dispatch as
-// Electron's ipcMain), events arrive by Server-Sent Events. CHANNELS and EVENTS are prepended by the server from
-// the contract. Loaded as a classic script before the app's module script.
-/* global window, EventSource, CHANNELS, EVENTS */
+// Electron's ipcMain), events arrive by Server-Sent Events. CHANNELS and EVENTS (from the contract) and the byte
+// codec (bytes.js: Uint8Arrays as tagged base64) are prepended by the server. Loaded as a classic script before
+// the app's module script.
+/* global window, EventSource, CHANNELS, EVENTS, bytesReplacer, bytesReviver */
 (() => {
   const invoke = async (channel, payload) => {
     const response = await fetch('/__bridge/invoke', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ channel, payload }),
+      body: JSON.stringify({ channel, payload }, bytesReplacer),
     });
-    return response.json();
+    return JSON.parse(await response.text(), bytesReviver);
   };
   const listeners = new Map();
   const source = new EventSource('/__bridge/events');
   source.onmessage = (message) => {
-    const { event, payload } = JSON.parse(message.data);
+    const { event, payload } = JSON.parse(message.data, bytesReviver);
     for (const callback of listeners.get(event) ?? []) callback(payload);
   };
   const subscribe = (event, callback) => {
@@ -34,7 +35,10 @@
     closePhoto: (id) => invoke(CHANNELS.closePhoto, id),
     restore: (request) => invoke(CHANNELS.restore, request),
     cancel: (jobId) => invoke(CHANNELS.cancel, jobId),
-    saveAs: (request) => invoke(CHANNELS.saveAs, request),
+    detect: (request) => invoke(CHANNELS.detect, request),
+    loadMask: (photoId) => invoke(CHANNELS.loadMask, photoId),
+    saveMask: (request) => invoke(CHANNELS.saveMask, request),
+    exportPhoto: (request) => invoke(CHANNELS.exportPhoto, request),
     listModels: () => invoke(CHANNELS.listModels),
     importModel: () => invoke(CHANNELS.importModel),
     setDefaultModel: (id) => invoke(CHANNELS.setDefaultModel, id),

@@ -1,13 +1,15 @@
 // The end-to-end tests' stand-in for the Electron shell: serves the built renderer (out/renderer) on localhost,
 // injects a `window.deblur` that forwards every verb to the same ipc dispatch Electron uses, streams events, and
-// serves images by id like the deblur-photo:// protocol. Dialogs answer from a queue the test fills.
+// serves images by id like the deblur-photo:// protocol. Dialogs answer from a queue the test fills. Bytes
+// (masks, confidence maps, decision grids) travel as tagged base64 in the JSON both ways (bytes.js).
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { CHANNELS, EVENTS } from '../../../src-main/contract';
 import { createDispatch, senderCheck } from '../../../src-main/ipc';
-import { Studio, type ImageKind, type StudioHost, type StudioOptions } from '../../../src-main/studio';
+import { IMAGE_KINDS, Studio, type StudioHost, type StudioOptions } from '../../../src-main/studio';
+import { bytesReplacer, bytesReviver } from './bytes.js';
 
 const ROOT = resolve(import.meta.dirname, '..', '..', '..', 'out', 'renderer');
 const TYPES: Record<string, string> = {
@@ -17,7 +19,6 @@ const TYPES: Record<string, string> = {
   '.svg': 'image/svg+xml',
   '.png': 'image/png',
 };
-const KINDS: readonly ImageKind[] = ['photo', 'thumb', 'result'];
 
 export interface Bridge {
   url: string;
@@ -38,7 +39,8 @@ export async function startBridge(options: StudioOptions): Promise<Bridge> {
     chooseFolder: async () => undefined,
     chooseModelFile: async () => undefined,
     emit: (event, payload) => {
-      for (const stream of streams) stream.write(`data: ${JSON.stringify({ event, payload })}\n\n`);
+      const data = JSON.stringify({ event, payload }, bytesReplacer);
+      for (const stream of streams) stream.write(`data: ${data}\n\n`);
     },
     imageUrl: (kind, id, version) => `/deblur-photo/${kind}/${id}${version ? `?v=${version}` : ''}`,
   };
@@ -55,10 +57,15 @@ export async function startBridge(options: StudioOptions): Promise<Bridge> {
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(request.url ?? '/', origin);
     if (url.pathname === '/__bridge/invoke' && request.method === 'POST') {
-      const { channel, payload } = JSON.parse(await body(request)) as { channel: string; payload: unknown };
+      const { channel, payload } = JSON.parse(await body(request), bytesReviver) as {
+        channel: string;
+        payload: unknown;
+      };
       const sender = { url: request.headers.origin ?? request.headers.referer ?? '', topFrame: true };
       const result = await dispatch(channel, payload, sender);
-      response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(result));
+      response
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify(result, bytesReplacer));
       return;
     }
     if (url.pathname === '/__bridge/events') {
@@ -69,14 +76,12 @@ export async function startBridge(options: StudioOptions): Promise<Bridge> {
       return;
     }
     if (url.pathname === '/__bridge/client.js') {
-      const client = await readFile(join(import.meta.dirname, 'client.js'), 'utf8');
-      const constants = `const CHANNELS = ${JSON.stringify(CHANNELS)}; const EVENTS = ${JSON.stringify(EVENTS)};\n`;
-      response.writeHead(200, { 'content-type': 'text/javascript' }).end(constants + client);
+      response.writeHead(200, { 'content-type': 'text/javascript' }).end(await clientScript());
       return;
     }
     const image = /^\/deblur-photo\/(\w+)\/([\w-]+)$/.exec(url.pathname);
     if (image) {
-      const kind = KINDS.find((k) => k === image[1]);
+      const kind = IMAGE_KINDS.find((k) => k === image[1]);
       try {
         if (!kind) throw new Error('unknown kind');
         const { data, mime } = await studio.image(kind, image[2]!);
@@ -102,6 +107,14 @@ export async function startBridge(options: StudioOptions): Promise<Bridge> {
       await studio.close();
     },
   };
+}
+
+/** client.js with the contract's constants and the byte codec (bytes.js, its exports made plain functions). */
+export async function clientScript(): Promise<string> {
+  const read = (name: string) => readFile(join(import.meta.dirname, name), 'utf8');
+  const constants = `const CHANNELS = ${JSON.stringify(CHANNELS)}; const EVENTS = ${JSON.stringify(EVENTS)};\n`;
+  const bytes = (await read('bytes.js')).replace(/^export /gm, '');
+  return `${constants}${bytes}\n${await read('client.js')}`;
 }
 
 async function serveStatic(pathname: string, response: ServerResponse): Promise<void> {
