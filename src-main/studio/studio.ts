@@ -130,7 +130,7 @@ export class Studio {
   }
 
   /** A full restore (the photo's result) or, with a region, a loupe preview; with the editor's mask or the sidecar. */
-  restore(request: RestoreRequest): Promise<RestoredInfo> {
+  async restore(request: RestoreRequest): Promise<RestoredInfo> {
     const photo = this.photo(request.photoId);
     const model = this.models.entry(request.modelId);
     return this.jobs.run(request.jobId, photo.id, 'restore', async (job) => {
@@ -141,7 +141,7 @@ export class Studio {
   }
 
   /** "Detect blur": the model's proposal (confidence and decisions), nothing written. */
-  detect(request: DetectRequest): Promise<DetectResult> {
+  async detect(request: DetectRequest): Promise<DetectResult> {
     const photo = this.photo(request.photoId);
     const model = this.models.entry(request.modelId);
     return this.jobs.run(request.jobId, photo.id, 'detect', (job) =>
@@ -153,16 +153,16 @@ export class Studio {
     return this.jobs.cancel(jobId);
   }
 
-  loadMask(photoId: string): Promise<GrayImage | undefined> {
+  async loadMask(photoId: string): Promise<GrayImage | undefined> {
     return loadSidecar(this.photo(photoId));
   }
 
-  saveMask(request: SaveMaskRequest): Promise<SaveMaskResult> {
+  async saveMask(request: SaveMaskRequest): Promise<SaveMaskResult> {
     return saveSidecar(this.photo(request.photoId), request.mask);
   }
 
   /** Writes the restored photo where the user chooses, in the chosen format (never over its original). */
-  exportPhoto(request: ExportRequest): Promise<ExportResult> {
+  async exportPhoto(request: ExportRequest): Promise<ExportResult> {
     return exportPhoto(this.host, this.photo(request.photoId), request);
   }
 
