@@ -3,6 +3,8 @@
 import type { DeblurApi, MenuCommand, Unsubscribe } from '../../src-main/contract';
 import { BatchState } from '../features/batch/batch.svelte';
 import { LibraryState } from '../features/library/library.svelte';
+import { DetectState } from '../features/mask/detect.svelte';
+import { MaskState } from '../features/mask/mask.svelte';
 import { ModelsState } from '../features/models/models.svelte';
 import { RestoreState } from '../features/restore/restore.svelte';
 import { CompareState } from '../features/viewer/compare.svelte';
@@ -14,8 +16,11 @@ export class AppState {
   readonly restore: RestoreState;
   readonly batch: BatchState;
   readonly models: ModelsState;
+  /** The mask editor: `mask.toGrayImage()` / `mask.maskForRun(photo)` give the selected photo's mask for a Run. */
+  readonly mask: MaskState;
+  readonly detect: DetectState;
   /** The side panel shown next to the viewer. */
-  panel = $state<'restore' | 'batch' | 'models'>('restore');
+  panel = $state<'restore' | 'mask' | 'batch' | 'models'>('restore');
   readonly viewport = new ViewportState();
   readonly compare = new CompareState();
   status = $state<string | undefined>(undefined);
@@ -26,6 +31,8 @@ export class AppState {
     this.restore = new RestoreState(api);
     this.batch = new BatchState(api);
     this.models = new ModelsState(api);
+    this.mask = new MaskState(api, this.library);
+    this.detect = new DetectState(api);
     this.subscriptions.push(
       api.onPhotosAdded((opened) => this.library.add(opened)),
       api.onMenuCommand((command) => void this.command(command)),
@@ -54,6 +61,13 @@ export class AppState {
     }
   }
 
+  /** "Detect blur" on the selected photo (with the Restore panel's threshold); shows its decisions when done. */
+  async detectSelected(): Promise<void> {
+    const photo = this.library.selected;
+    if (!photo) return;
+    if (await this.detect.run(photo, this.restore.threshold)) this.mask.overlay = 'detected';
+  }
+
   async command(command: MenuCommand): Promise<void> {
     switch (command) {
       case 'open':
@@ -63,7 +77,14 @@ export class AppState {
       case 'run':
         return this.runSelected();
       case 'cancel':
+        void this.detect.cancel();
         return this.restore.cancel();
+      case 'detect':
+        return this.detectSelected();
+      case 'undo':
+        return this.mask.undo();
+      case 'redo':
+        return this.mask.redo();
       case 'view-fit':
         return this.viewport.fit();
       case 'view-actual':
@@ -83,5 +104,7 @@ export class AppState {
 
   dispose(): void {
     this.subscriptions.splice(0).forEach((unsubscribe) => unsubscribe());
+    this.mask.dispose();
+    this.detect.dispose();
   }
 }

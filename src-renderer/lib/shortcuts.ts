@@ -13,6 +13,16 @@ export const SHORTCUTS = {
   original: 'hold O',
   pan: 'Space+drag or middle button',
   next: '→ / ←',
+  undo: 'Ctrl+Z',
+  redo: 'Ctrl+Shift+Z',
+  detect: 'Ctrl+B',
+  brush: 'B',
+  force: 'D',
+  protect: 'P',
+  auto: 'E',
+  brushSize: '[ / ]',
+  hardness: '{ / } (Shift+[ / ])',
+  maskVisible: 'M',
   /** Export… (the restored photo, in the format chosen in the export dialog). */
   save: 'Ctrl+Shift+S',
 } as const;
@@ -39,6 +49,9 @@ const ACCELERATORS: Record<string, MenuCommand> = {
   '=': 'zoom-in',
   '-': 'zoom-out',
   d: 'toggle-compare',
+  z: 'undo',
+  y: 'redo',
+  b: 'detect',
 };
 
 /** The command a key press means, or undefined (typing in a field never triggers one). */
@@ -46,6 +59,7 @@ export function commandFor(event: KeyboardEvent, inElectron: boolean): MenuComma
   if (isTyping(event.target)) return undefined;
   if (event.ctrlKey || event.metaKey) {
     if (event.shiftKey && event.key.toLowerCase() === 's') return inElectron ? undefined : 'export';
+    if (event.shiftKey && event.key.toLowerCase() === 'z') return inElectron ? undefined : 'redo';
     return inElectron ? undefined : ACCELERATORS[event.key];
   }
   if (event.altKey) return undefined;
