@@ -1,5 +1,5 @@
 // Panning the view: with the middle button, with Space held and the left button, or the left button alone while
-// no editing tool is active (the mask brush will take the left button).
+// the mask brush is off (Viewer.svelte gives the press to the brush when it wants it: features/mask/brush.svelte.ts).
 import { isTyping } from '../../lib/shortcuts';
 import type { ViewportState } from './viewport.svelte';
 
@@ -21,7 +21,11 @@ export class PanGesture {
     if (event.button !== 1 && event.button !== 0) return;
     this.active = true;
     this.last = { x: event.clientX, y: event.clientY };
-    (event.currentTarget as Element).setPointerCapture(event.pointerId);
+    try {
+      (event.currentTarget as Element).setPointerCapture(event.pointerId);
+    } catch {
+      // A pointer the browser does not know (synthetic events): panning works without the capture.
+    }
     event.preventDefault();
   }
 
@@ -39,7 +43,7 @@ export class PanGesture {
     if (target.hasPointerCapture(event.pointerId)) target.releasePointerCapture(event.pointerId);
   }
 
-  /** Space held: the brush (once it exists) yields the left button to panning. */
+  /** Space held: the brush yields the left button to panning. */
   get spaceHeld(): boolean {
     return this.space;
   }
