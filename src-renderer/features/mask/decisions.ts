@@ -23,6 +23,11 @@ export interface Origin {
   y: number;
 }
 
+/** True when there are grids with cells to draw (a run reported with none has count 0). */
+export function hasCells(grids: DecisionGrids | undefined): grids is DecisionGrids {
+  return grids !== undefined && grids.count > 0 && grids.width > 0 && grids.height > 0;
+}
+
 export function processed(grids: DecisionGrids, stage: number, cx: number, cy: number): boolean {
   return (grids.data[(stage * grids.height + cy) * grids.width + cx] ?? 0) >= 128;
 }

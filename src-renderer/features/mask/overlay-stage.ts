@@ -25,7 +25,7 @@ export interface View {
 }
 
 /** Grid lines closer than this on screen would be a solid wash: they are left out until the user zooms in. */
-const MIN_LINE_SPACING = 4;
+const MIN_LINE_SPACING = 10;
 
 export class OverlayStage {
   private readonly stage: Konva.Stage;
@@ -38,7 +38,7 @@ export class OverlayStage {
   private readonly grid = new Konva.Shape({
     name: 'grid',
     visible: false,
-    stroke: 'rgba(255, 255, 255, 0.6)',
+    stroke: 'rgba(255, 255, 255, 0.4)',
     strokeWidth: 1,
     strokeScaleEnabled: false,
     sceneFunc: (context, shape) => this.drawGrid(context, shape),
