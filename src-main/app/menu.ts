@@ -67,6 +67,7 @@ export function buildMenu(actions: MenuActions): Menu {
       label: '&Photo',
       submenu: [
         cmd('Run Restore', 'run', 'CmdOrCtrl+Enter'),
+        cmd('Preview Visible Area', 'preview', 'CmdOrCtrl+L'),
         cmd('Cancel', 'cancel'),
         cmd('Detect Blur', 'detect', 'CmdOrCtrl+B'),
         { type: 'separator' },

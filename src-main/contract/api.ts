@@ -258,6 +258,7 @@ export const MENU_COMMANDS = [
   'open',
   'export',
   'run',
+  'preview',
   'cancel',
   'detect',
   'undo',

@@ -2,14 +2,15 @@
 // shortcuts and buttons share.
 import type { DeblurApi, MenuCommand, Unsubscribe } from '../../src-main/contract';
 import { BatchState } from '../features/batch/batch.svelte';
+import { ExportState } from '../features/export/export.svelte';
 import { LibraryState } from '../features/library/library.svelte';
 import { DetectState } from '../features/mask/detect.svelte';
 import { MaskState } from '../features/mask/mask.svelte';
 import { ModelsState } from '../features/models/models.svelte';
+import { loupeRegion } from '../features/restore/loupe';
 import { RestoreState } from '../features/restore/restore.svelte';
 import { CompareState } from '../features/viewer/compare.svelte';
 import { ViewportState } from '../features/viewer/viewport.svelte';
-import { messageOf, unwrap } from './bridge';
 
 export class AppState {
   readonly library: LibraryState;
@@ -19,6 +20,7 @@ export class AppState {
   /** The mask editor: `mask.toGrayImage()` / `mask.maskForRun(photo)` give the selected photo's mask for a Run. */
   readonly mask: MaskState;
   readonly detect: DetectState;
+  readonly exporting: ExportState;
   /** The side panel shown next to the viewer. */
   panel = $state<'restore' | 'mask' | 'batch' | 'models'>('restore');
   readonly viewport = new ViewportState();
@@ -33,32 +35,38 @@ export class AppState {
     this.models = new ModelsState(api);
     this.mask = new MaskState(api, this.library);
     this.detect = new DetectState(api);
+    this.exporting = new ExportState(api);
     this.subscriptions.push(
       api.onPhotosAdded((opened) => this.library.add(opened)),
       api.onMenuCommand((command) => void this.command(command)),
     );
   }
 
+  /** Restores the whole selected photo with its mask (the editor's, else its sidecar). */
   async runSelected(): Promise<void> {
     const photo = this.library.selected;
     if (!photo) return;
-    const restored = await this.restore.run(photo);
+    const restored = await this.restore.run(photo, { mask: this.mask.maskForRun(photo) });
     if (restored) {
       this.library.update({ ...photo, restored });
       this.compare.enabled = true;
     }
   }
 
-  async saveSelected(): Promise<void> {
+  /** The loupe: restores only the part of the photo in view (at most LOUPE_MAX a side), for a quick look. */
+  async previewSelected(): Promise<void> {
     const photo = this.library.selected;
-    if (!photo?.restored) return;
-    try {
-      const request = { photoId: photo.id, format: photo.format, metadata: 'all' } as const;
-      const saved = unwrap(await this.api.exportPhoto(request));
-      if (saved.path) this.status = `Saved ${saved.path}`;
-    } catch (error) {
-      this.status = messageOf(error);
-    }
+    const region = loupeRegion(this.viewport);
+    if (!photo || !region) return;
+    const revision = this.mask.current?.revision ?? 0;
+    await this.restore.run(photo, { mask: this.mask.maskForRun(photo), region, revision });
+  }
+
+  /** Opens the export dialog for the selected photo once it has been restored. */
+  exportSelected(): void {
+    const photo = this.library.selected;
+    if (photo?.restored) this.exporting.show(photo);
+    else if (photo) this.status = 'Run the restore first: there is nothing to export yet';
   }
 
   /** "Detect blur" on the selected photo (with the Restore panel's threshold); shows its decisions when done. */
@@ -73,12 +81,14 @@ export class AppState {
       case 'open':
         return this.library.open();
       case 'export':
-        return this.saveSelected();
+        return this.exportSelected();
       case 'run':
         return this.runSelected();
       case 'cancel':
         void this.detect.cancel();
         return this.restore.cancel();
+      case 'preview':
+        return this.previewSelected();
       case 'detect':
         return this.detectSelected();
       case 'undo':

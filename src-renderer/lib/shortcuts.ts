@@ -4,6 +4,7 @@ import type { MenuCommand } from '../../src-main/contract';
 export const SHORTCUTS = {
   open: 'Ctrl+O',
   run: 'Ctrl+Enter',
+  preview: 'Ctrl+L or L',
   cancel: 'Esc',
   fit: 'Ctrl+0 or F',
   actual: 'Ctrl+1 or Z',
@@ -36,6 +37,7 @@ const KEYS: Record<string, MenuCommand> = {
   '=': 'zoom-in',
   '-': 'zoom-out',
   s: 'toggle-compare',
+  l: 'preview',
   ArrowRight: 'next-photo',
   ArrowLeft: 'previous-photo',
 };
@@ -52,6 +54,7 @@ const ACCELERATORS: Record<string, MenuCommand> = {
   z: 'undo',
   y: 'redo',
   b: 'detect',
+  l: 'preview',
 };
 
 /** The command a key press means, or undefined (typing in a field never triggers one). */

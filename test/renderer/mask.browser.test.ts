@@ -38,6 +38,7 @@ async function setup(
 ) {
   const script = scriptedApi(photos, sidecars);
   const app = (state = new AppState(script.api));
+  app.panel = 'mask'; // the overlay shows while the Mask panel is open
   mounted = mount(MaskHarness, {
     target: document.body.appendChild(document.createElement('div')),
     props: { app },
@@ -190,6 +191,15 @@ describe('mask editor', () => {
     app.mask.opacity = 1;
     await settle();
     expect(pixel(1, screen(app, { x: 53.5, y: 40.5 }))[3]).toBe(255);
+
+    // The other panels show the photo clean: the mask is kept but not drawn.
+    app.panel = 'restore';
+    await settle();
+    const maskCanvas = document.querySelectorAll<HTMLCanvasElement>(
+      '[data-testid="mask-overlay"] canvas',
+    )[1]!;
+    expect(getComputedStyle(maskCanvas).display).toBe('none');
+    expect(at(app, 54, 40)).toBe(255);
   });
 
   it('pans instead of painting with Space held, with the middle button, and with the brush off', async () => {

@@ -1,5 +1,13 @@
-// Running a restore: the settings, the job in flight with its progress, cancel, and the last error.
-import type { DeblurApi, PhotoInfo, ProgressEvent, RestoredInfo } from '../../../src-main/contract';
+// Running a restore: the settings, the job in flight with its progress, cancel, the last error, and the loupe
+// preview (a restore of one region that never replaces the photo's result).
+import type {
+  DeblurApi,
+  GrayImage,
+  PhotoInfo,
+  ProgressEvent,
+  Region,
+  RestoredInfo,
+} from '../../../src-main/contract';
 import { ApiFailure, messageOf, unwrap } from '../../lib/bridge';
 
 export class RestoreState {
@@ -11,6 +19,8 @@ export class RestoreState {
   progress = $state<ProgressEvent | undefined>(undefined);
   error = $state<string | undefined>(undefined);
   cancelling = $state(false);
+  /** The last loupe preview and the mask revision it was made with (stale once the mask changes). */
+  preview = $state<{ photoId: string; info: RestoredInfo; revision: number } | undefined>(undefined);
 
   readonly running = $derived(this.jobId !== undefined);
   readonly fraction = $derived(this.progress?.total ? this.progress.done / this.progress.total : 0);
@@ -21,8 +31,14 @@ export class RestoreState {
     });
   }
 
-  /** Restores `photo`; resolves with the result, or undefined when it failed or was cancelled. */
-  async run(photo: PhotoInfo): Promise<RestoredInfo | undefined> {
+  /**
+   * Restores `photo` with the editor's mask (undefined: none), or only `region` for a loupe preview. Resolves with
+   * the result, or undefined when it failed or was cancelled.
+   */
+  async run(
+    photo: PhotoInfo,
+    options: { mask?: GrayImage | undefined; region?: Region | undefined; revision?: number } = {},
+  ): Promise<RestoredInfo | undefined> {
     if (this.jobId) return undefined;
     const jobId = crypto.randomUUID();
     this.jobId = jobId;
@@ -30,14 +46,20 @@ export class RestoreState {
     this.progress = undefined;
     this.error = undefined;
     try {
-      return unwrap(
+      const result = unwrap(
         await this.api.restore({
           jobId,
           photoId: photo.id,
           threshold: this.threshold,
           strength: this.strength,
+          mask: options.mask,
+          region: options.region,
         }),
       );
+      this.preview = result.region
+        ? { photoId: photo.id, info: result, revision: options.revision ?? 0 }
+        : undefined;
+      return result;
     } catch (error) {
       this.error = error instanceof ApiFailure && error.code === 'cancelled' ? 'Cancelled' : messageOf(error);
       return undefined;
@@ -45,6 +67,10 @@ export class RestoreState {
       this.jobId = undefined;
       this.cancelling = false;
     }
+  }
+
+  clearPreview(): void {
+    this.preview = undefined;
   }
 
   async cancel(): Promise<void> {
