@@ -21,7 +21,7 @@ const side = Number(values.region);
 const folder = await mkdtemp(join(tmpdir(), 'deblur-bench-preview-'));
 const photo = join(folder, 'photo.jpg');
 // Noise, so the JPEG decoder and the model see texture everywhere.
-const noise = { noise: { type: 'gaussian' as const, mean: 128, sigma: 40 } };
+const noise = { background: '#808080', noise: { type: 'gaussian' as const, mean: 128, sigma: 40 } };
 await sharp({ create: { width, height, channels: 3, ...noise } })
   .jpeg({ quality: 90 })
   .toFile(photo);
