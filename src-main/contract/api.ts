@@ -17,12 +17,29 @@ export interface PhotoInfo {
   /** The file's format (the app reads the formats it exports). */
   format: ExportFormat;
   depth: 8 | 16;
+  /** The file itself, full size (for a format Chromium cannot show, a lossless PNG of it). */
   url: string;
   thumbnailUrl: string;
+  /** What the viewer draws: a down-scaled whole photo and full-resolution tiles. */
+  view: ViewImage;
   /** The last restore of this photo in this session, if any (never a loupe preview). */
   restored: RestoredInfo | undefined;
   /** A mask sidecar (`<photo file name>.mask.png`) exists next to the photo. */
   hasMask: boolean;
+}
+
+/**
+ * How the viewer draws an image of any size: `screenUrl`, the whole image with its long side at most 2560 px (the
+ * very bytes of the full image when that fits already), and, when zoomed in past it, full-resolution tiles.
+ * Tile (column, row) covers the upright image's pixels from (column, row) * tileSize, `tileSize` square except at
+ * the right and bottom edges; its URL is `tileUrl` with `{column}` and `{row}` replaced by the numbers.
+ */
+export interface ViewImage {
+  screenUrl: string;
+  screenWidth: number;
+  screenHeight: number;
+  tileUrl: string;
+  tileSize: number;
 }
 
 /** 8-bit single-channel pixels, row-major: `data.length === width * height`. Masks use the model contract's
@@ -45,6 +62,8 @@ export interface Region {
 export interface RestoredInfo {
   jobId: string;
   url: string;
+  /** How the viewer draws a full result; undefined for a loupe preview (drawn from `url`). */
+  view: ViewImage | undefined;
   width: number;
   height: number;
   provider: string;

@@ -27,4 +27,15 @@ export {
 } from './mask';
 export { convertDepth, cropSamples } from './pixels';
 export { savePhoto } from './save';
+export {
+  SCREEN_MAX_SIDE,
+  TILE_SIZE,
+  TileCutter,
+  screenImage,
+  screenSize,
+  tileGrid,
+  tileRect,
+  type ServedImage,
+  type ViewFile,
+} from './view';
 export { PHOTO_FORMATS, type BitDepth, type DecodedPhoto, type PhotoFormat, type RgbPixels } from './types';

@@ -14,6 +14,7 @@ import { ApiFailure } from './errors';
 import type { StudioHost } from './host';
 import type { OpenedPhoto, RestoredFile } from './library';
 import { guideFor } from './masks';
+import { viewImage } from './view';
 
 /** What a studio restore runs with. */
 export interface RestoreContext {
@@ -118,6 +119,7 @@ function restoredInfo(
   return {
     jobId: request.jobId,
     url: context.host.imageUrl(kind, photo.id, request.jobId),
+    view: request.region ? undefined : viewImage(context.host, 'result', photo.id, area, request.jobId),
     width: area.width,
     height: area.height,
     provider: result.provider,

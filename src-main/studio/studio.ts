@@ -24,19 +24,20 @@ import {
   type SaveMaskRequest,
   type SaveMaskResult,
 } from '../contract';
-import { displayImage, thumbnailJpeg } from '../imaging';
+import { displayImage, thumbnailJpeg, type ViewFile } from '../imaging';
 import { InferenceEngine, defaultThreads } from '../inference';
 import type { RegistryRoots } from '../models/registry';
 import { BatchService } from './batch';
 import { detectInStudio } from './detect';
 import { ApiFailure } from './errors';
 import { exportPhoto } from './export';
-import type { ImageKind, StudioHost } from './host';
+import { isTileKind, type ImageKind, type StudioHost, type TileIndex } from './host';
 import { PhotoJobs } from './jobs';
 import { PhotoLibrary, folderOf, type OpenedPhoto } from './library';
 import { hasSidecar, loadSidecar, saveSidecar } from './masks';
 import { ModelService } from './models';
 import { restoreInStudio, type RestoreContext } from './restore';
+import { ViewImages, viewImage, type ViewSource } from './view';
 
 export interface StudioOptions {
   /** Where models are looked up (default: the shipped models/ folder and the user's imported models). */
@@ -54,6 +55,7 @@ export class Studio {
   private readonly jobs: PhotoJobs;
   private readonly results = new Map<string, RestoredInfo>();
   private readonly thumbnails = new Map<string, Promise<Buffer>>();
+  private readonly views = new ViewImages();
   private readonly engine: InferenceEngine;
   private readonly cacheDir: string;
   private readonly models: ModelService;
@@ -92,6 +94,8 @@ export class Studio {
     const photo = this.library.remove(id);
     if (!photo) return false;
     this.thumbnails.delete(id);
+    this.views.forget('photo', id, photo.path);
+    if (photo.restored) this.views.forget('result', id, photo.restored.path);
     this.results.delete(id);
     await rm(join(this.cacheDir, id), { recursive: true, force: true });
     return true;
@@ -134,8 +138,12 @@ export class Studio {
     const photo = this.photo(request.photoId);
     const model = this.models.entry(request.modelId);
     return this.jobs.run(request.jobId, photo.id, 'restore', async (job) => {
+      const previous = photo.restored;
       const info = await restoreInStudio(this.restoreContext(), photo, model, request, job);
-      if (!request.region) this.results.set(photo.id, info);
+      if (!request.region) {
+        this.results.set(photo.id, info);
+        if (previous) this.views.forget('result', photo.id, previous.path);
+      }
       return info;
     });
   }
@@ -166,9 +174,20 @@ export class Studio {
     return exportPhoto(this.host, this.photo(request.photoId), request);
   }
 
-  /** The bytes behind an image URL; only photos the user opened (and their results) are ever served. */
-  async image(kind: ImageKind, id: string): Promise<{ data: Buffer; mime: string }> {
+  /**
+   * The bytes behind an image URL; only photos the user opened (and their results) are ever served. A tile kind
+   * needs a tile inside the image (contract: ViewImage), any other kind none.
+   */
+  async image(kind: ImageKind, id: string, tile?: TileIndex): Promise<{ data: Buffer; mime: string }> {
     const photo = this.photo(id);
+    if (isTileKind(kind) !== Boolean(tile)) {
+      throw new ApiFailure('invalid-request', `${kind} ${isTileKind(kind) ? 'needs' : 'takes no'} tile`);
+    }
+    if (kind === 'photo-screen' || kind === 'result-screen') {
+      const source = kind === 'photo-screen' ? 'photo' : 'result';
+      return this.views.screen(source, id, this.viewFile(photo, source));
+    }
+    if (tile) return this.views.tile(this.viewFile(photo, kind === 'photo-tile' ? 'photo' : 'result'), tile);
     if (kind === 'thumb') {
       let thumb = this.thumbnails.get(id);
       if (!thumb) {
@@ -199,6 +218,14 @@ export class Studio {
     return photo;
   }
 
+  /** The file the viewer draws for a photo or its result (upright, at the photo's size). */
+  private viewFile(photo: OpenedPhoto, source: ViewSource): ViewFile {
+    const { width, height, format } = photo.summary;
+    if (source === 'photo') return { path: photo.path, format, width, height };
+    if (!photo.restored) throw new ApiFailure('not-found', 'no result yet');
+    return { path: photo.restored.path, format: 'png', width, height };
+  }
+
   private info(photo: OpenedPhoto): PhotoInfo {
     const { width, height, format, depth } = photo.summary;
     return {
@@ -211,6 +238,7 @@ export class Studio {
       depth,
       url: this.host.imageUrl('photo', photo.id),
       thumbnailUrl: this.host.imageUrl('thumb', photo.id),
+      view: viewImage(this.host, 'photo', photo.id, photo.summary),
       restored: this.results.get(photo.id),
       hasMask: hasSidecar(photo),
     };

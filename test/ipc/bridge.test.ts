@@ -8,6 +8,7 @@ import { bytesReplacer, bytesReviver } from '../e2e/bridge/bytes.js';
 import { clientScript, startBridge } from '../e2e/bridge/server';
 import { makePhoto, tempFolder } from '../imaging/helpers';
 import { resolve } from 'node:path';
+import sharp from 'sharp';
 
 const roundTrip = (value: unknown) => JSON.parse(JSON.stringify(value, bytesReplacer), bytesReviver);
 
@@ -69,6 +70,39 @@ describe('bridge byte encoding', () => {
       const loaded = ok<GrayImage | undefined>(await api.loadMask(id))!;
       expect(Object.prototype.toString.call(loaded.data)).toBe('[object Uint8Array]');
       expect([...loaded.data]).toEqual([...data]);
+    } finally {
+      await bridge.close();
+    }
+  });
+});
+
+describe('bridge images', () => {
+  it("serves the viewer's screen copy and tiles by URL, and 404 for addresses it does not know", async () => {
+    const bridge = await startBridge({
+      registry: { shipped: resolve(import.meta.dirname, '..', 'fixtures'), user: '/nonexistent' },
+      threads: 1,
+    });
+    try {
+      const path = await makePhoto(await tempFolder(), 'wide.png', { width: 1100, height: 40 });
+      const info = (await bridge.studio.addPaths([path])).photos[0]!;
+      const get = (url: string) => fetch(new URL(url, bridge.url));
+      const screen = await get(info.view.screenUrl);
+      expect([screen.status, screen.headers.get('content-type')]).toEqual([200, 'image/png']);
+      const tileUrl = (column: string, row: string) =>
+        info.view.tileUrl.replace('{column}', column).replace('{row}', row);
+      const tile = await get(tileUrl('1', '0'));
+      expect(tile.status).toBe(200);
+      expect((await sharp(Buffer.from(await tile.arrayBuffer())).metadata()).width).toBe(1100 - 1024);
+      for (const url of [
+        tileUrl('2', '0'),
+        tileUrl('01', '0'),
+        tileUrl('-1', '0'),
+        `/deblur-photo/photo-screen/${info.id}/0/0`,
+        `/deblur-photo/photo-tile/${info.id}`,
+        `/deblur-photo/tile/${info.id}/0/0`,
+      ]) {
+        expect((await get(url)).status, url).toBe(404);
+      }
     } finally {
       await bridge.close();
     }

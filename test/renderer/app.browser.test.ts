@@ -22,6 +22,15 @@ function dataUrl(color: string): string {
   return canvas.toDataURL('image/png');
 }
 
+/** A small photo's view: its own image, no tiles (it fits the screen copy). */
+const smallView = (url: string) => ({
+  screenUrl: url,
+  screenWidth: 64,
+  screenHeight: 48,
+  tileUrl: 'tile/{column}/{row}',
+  tileSize: 1024,
+});
+
 const photo: PhotoInfo = {
   id: 'p1',
   name: 'street.png',
@@ -32,6 +41,7 @@ const photo: PhotoInfo = {
   depth: 8,
   url: dataUrl('#804020'),
   thumbnailUrl: dataUrl('#804020'),
+  view: smallView(dataUrl('#804020')),
   restored: undefined,
   hasMask: false,
 };
@@ -94,6 +104,7 @@ function scriptedApi() {
 const restored: RestoredInfo = {
   jobId: 'x',
   url: dataUrl('#2080ff'),
+  view: smallView(dataUrl('#2080ff')),
   width: 64,
   height: 48,
   provider: 'cpu',

@@ -38,6 +38,13 @@ export function photoInfo(
     depth: 8,
     url,
     thumbnailUrl: url,
+    view: {
+      screenUrl: url,
+      screenWidth: width,
+      screenHeight: height,
+      tileUrl: 'tile/{column}/{row}',
+      tileSize: 1024,
+    },
     restored: undefined,
     hasMask: false,
     ...extra,

@@ -635,6 +635,7 @@ function restoredOf(photo: PhotoInfo) {
   return {
     jobId: 'run',
     url: photo.url,
+    view: photo.view,
     width: photo.width,
     height: photo.height,
     provider: 'cpu',

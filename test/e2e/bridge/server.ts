@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { CHANNELS, EVENTS } from '../../../src-main/contract';
 import { createDispatch, senderCheck } from '../../../src-main/ipc';
-import { IMAGE_KINDS, Studio, type StudioHost, type StudioOptions } from '../../../src-main/studio';
+import { Studio, parseImageAddress, type StudioHost, type StudioOptions } from '../../../src-main/studio';
 import { bytesReplacer, bytesReviver } from './bytes.js';
 
 const ROOT = resolve(import.meta.dirname, '..', '..', '..', 'out', 'renderer');
@@ -42,7 +42,7 @@ export async function startBridge(options: StudioOptions): Promise<Bridge> {
       const data = JSON.stringify({ event, payload }, bytesReplacer);
       for (const stream of streams) stream.write(`data: ${data}\n\n`);
     },
-    imageUrl: (kind, id, version) => `/deblur-photo/${kind}/${id}${version ? `?v=${version}` : ''}`,
+    imageUrl: (kind, path, version) => `/deblur-photo/${kind}/${path}${version ? `?v=${version}` : ''}`,
   };
   const studio = new Studio(host, options);
   let origin = '';
@@ -79,12 +79,12 @@ export async function startBridge(options: StudioOptions): Promise<Bridge> {
       response.writeHead(200, { 'content-type': 'text/javascript' }).end(await clientScript());
       return;
     }
-    const image = /^\/deblur-photo\/(\w+)\/([\w-]+)$/.exec(url.pathname);
+    const image = /^\/deblur-photo\/([\w-]+)\/(.+)$/.exec(url.pathname);
     if (image) {
-      const kind = IMAGE_KINDS.find((k) => k === image[1]);
+      const address = parseImageAddress(image[1]!, image[2]!);
       try {
-        if (!kind) throw new Error('unknown kind');
-        const { data, mime } = await studio.image(kind, image[2]!);
+        if (!address) throw new Error('not an image address');
+        const { data, mime } = await studio.image(address.kind, address.id, address.tile);
         response.writeHead(200, { 'content-type': mime, 'cache-control': 'no-store' }).end(data);
       } catch {
         response.writeHead(404).end('not found');
