@@ -45,6 +45,28 @@ describe('viewport', () => {
     v.setFrame(1200, 800);
     expect(v.scale).toBeCloseTo(1200 / 6000);
   });
+
+  it('tells the part of the photo inside the frame, none when panned away', () => {
+    const v = view([800, 600], [6000, 4000]);
+    const area = () => {
+      const a = v.visibleArea();
+      return (
+        a && {
+          x: Math.round(a.x),
+          y: Math.round(a.y),
+          width: Math.round(a.width),
+          height: Math.round(a.height),
+        }
+      );
+    };
+    expect(area()).toEqual({ x: 0, y: 0, width: 6000, height: 4000 });
+    v.actual();
+    expect(area()).toEqual({ x: 2600, y: 1700, width: 800, height: 600 });
+    v.panBy(3000, 0);
+    expect(area()).toEqual({ x: 0, y: 1700, width: 400, height: 600 });
+    v.panBy(10000, 0);
+    expect(area()).toBeUndefined();
+  });
 });
 
 describe('compare', () => {

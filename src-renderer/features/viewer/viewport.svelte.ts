@@ -67,6 +67,17 @@ export class ViewportState {
     this.fitted = false;
   }
 
+  /** The part of the photo inside the frame, in photo pixels; undefined when none of it shows. */
+  visibleArea(): { x: number; y: number; width: number; height: number } | undefined {
+    const from = this.toPhoto(0, 0);
+    const to = this.toPhoto(this.frameWidth, this.frameHeight);
+    const x = Math.max(0, from.x);
+    const y = Math.max(0, from.y);
+    const width = Math.min(this.imageWidth, to.x) - x;
+    const height = Math.min(this.imageHeight, to.y) - y;
+    return width > 0 && height > 0 ? { x, y, width, height } : undefined;
+  }
+
   /** The photo point under a frame point. */
   toPhoto(fx: number, fy: number): { x: number; y: number } {
     return { x: (fx - this.x) / this.scale, y: (fy - this.y) / this.scale };
