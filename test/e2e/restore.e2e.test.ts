@@ -279,6 +279,11 @@ describe('mask editor end to end', () => {
     expect([pngMeta.format, pngMeta.depth, pngMeta.exif]).toEqual(['png', 'ushort', undefined]);
     expect(await dialog.isVisible()).toBe(false);
 
+    const notice = page.getByRole('status').filter({ hasText: 'Exported' });
+    await expect.poll(() => notice.textContent()).toContain(`Exported ${pngOut}`);
+    await notice.getByRole('button', { name: 'Dismiss' }).click();
+    expect(await notice.count()).toBe(0);
+
     await page.getByRole('button', { name: 'Batch', exact: true }).click();
     await page.screenshot({ path: join(SHOTS, '7-batch.png') });
   });
