@@ -73,7 +73,8 @@ export class AppState {
   async detectSelected(): Promise<void> {
     const photo = this.library.selected;
     if (!photo) return;
-    if (await this.detect.run(photo, this.restore.threshold)) this.mask.overlay = 'detected';
+    if (await this.detect.run(photo, this.restore.threshold, this.restore.modelId))
+      this.mask.overlay = 'detected';
   }
 
   async command(command: MenuCommand): Promise<void> {

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type {
   DeblurApi,
   MenuCommand,
+  ModelInfo,
   PhotoInfo,
   ProgressEvent,
   RestoreRequest,
@@ -79,7 +80,7 @@ function scriptedApi() {
     loadMask: async () => ({ ok: true, value: undefined }),
     saveMask: async () => ({ ok: true, value: { file: undefined } }),
     exportPhoto: async () => ({ ok: true, value: { path: undefined, warnings: [] } }),
-    listModels: async () => ({ ok: true, value: [] }),
+    listModels: async () => ({ ok: true, value: MODELS }),
     importModel: async () => ({ ok: true, value: { model: undefined, existing: false, seconds: 0 } }),
     setDefaultModel: async () => ({ ok: true, value: [] }),
     removeModel: async () => ({ ok: true, value: [] }),
@@ -100,6 +101,12 @@ function scriptedApi() {
     finish: (result: RestoredInfo) => finish?.(result),
   };
 }
+
+const MODELS: ModelInfo[] = [
+  { id: 'shipped', name: 'Shipped', source: 'shipped', variant: 'pruned', default: true },
+  { id: 'shipped-dense', name: 'Dense', source: 'shipped', variant: 'dense', default: false },
+  { id: 'official', name: 'Official', source: 'imported', variant: 'pruned', default: false },
+];
 
 const restored: RestoredInfo = {
   jobId: 'x',
@@ -149,9 +156,16 @@ describe('App', () => {
     expect(button('street.png')).toBeDefined();
     expect(document.querySelector('img[alt="Original: street.png"]')).not.toBeNull();
 
+    // The model picker: the default first, dense benchmark variants left out; the choice goes with Run.
+    const picker = document.querySelector<HTMLSelectElement>('select[aria-label="Model"]')!;
+    expect([...picker.options].map((option) => option.textContent)).toEqual([
+      'Default (Shipped)',
+      'Shipped',
+      'Official',
+    ]);
     button('Run')!.click();
     await settle();
-    expect(script.requests[0]).toMatchObject({ photoId: 'p1', strength: 1 });
+    expect(script.requests[0]).toMatchObject({ photoId: 'p1', strength: 1, modelId: undefined });
     script.emitProgress({ jobId: script.requests[0]!.jobId, photoId: 'p1', done: 1, total: 4, skipped: 0 });
     await settle();
     expect(document.querySelector('progress')?.value).toBe(0.25);
@@ -159,8 +173,11 @@ describe('App', () => {
     await settle();
     expect(document.querySelector('[role="alert"]')?.textContent).toBe('Cancelled');
 
+    picker.value = 'official';
+    picker.dispatchEvent(new Event('change', { bubbles: true }));
     script.menu('run');
     await settle();
+    expect(script.requests[1]).toMatchObject({ modelId: 'official' });
     script.finish({ ...restored, jobId: script.requests[1]!.jobId });
     await settle();
     expect(document.querySelector('[data-testid="device"]')?.textContent).toBe('CPU');

@@ -23,7 +23,7 @@ export class DetectState {
   }
 
   /** Detects blur in `photo`; resolves with the result (also kept in `results`), undefined on failure or cancel. */
-  async run(photo: PhotoInfo, threshold?: number): Promise<DetectResult | undefined> {
+  async run(photo: PhotoInfo, threshold?: number, modelId?: string): Promise<DetectResult | undefined> {
     if (this.jobId) return undefined;
     const jobId = crypto.randomUUID();
     this.jobId = jobId;
@@ -31,7 +31,7 @@ export class DetectState {
     this.progress = undefined;
     this.error = undefined;
     try {
-      const result = unwrap(await this.api.detect({ jobId, photoId: photo.id, threshold }));
+      const result = unwrap(await this.api.detect({ jobId, photoId: photo.id, threshold, modelId }));
       this.results.set(photo.id, result);
       return result;
     } catch (error) {

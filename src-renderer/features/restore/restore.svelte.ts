@@ -14,6 +14,8 @@ export class RestoreState {
   /** Pruning threshold; undefined = the model's own. */
   threshold = $state<number | undefined>(undefined);
   strength = $state(1);
+  /** The model to run; undefined = the registry's default. */
+  modelId = $state<string | undefined>(undefined);
   jobId = $state<string | undefined>(undefined);
   photoId = $state<string | undefined>(undefined);
   progress = $state<ProgressEvent | undefined>(undefined);
@@ -50,6 +52,7 @@ export class RestoreState {
         await this.api.restore({
           jobId,
           photoId: photo.id,
+          modelId: this.modelId,
           threshold: this.threshold,
           strength: this.strength,
           mask: options.mask,
