@@ -4,6 +4,7 @@ import { flushSync, mount, unmount } from 'svelte';
 import { afterEach, describe, expect, it } from 'vitest';
 import type {
   BatchControlRequest,
+  BatchStartRequest,
   BatchProgressEvent,
   BatchResult,
   DeblurApi,
@@ -14,6 +15,7 @@ import { formatEta } from '../../src-renderer/features/batch/batch.svelte';
 function scriptedApi() {
   const listeners = new Set<(event: BatchProgressEvent) => void>();
   const controls: BatchControlRequest[] = [];
+  const starts: BatchStartRequest[] = [];
   let jobId = '';
   let finish: ((result: BatchResult) => void) | undefined;
   const unused = async () => ({ ok: false as const, error: { code: 'failed' as const, message: 'unused' } });
@@ -29,7 +31,10 @@ function scriptedApi() {
     loadMask: unused,
     saveMask: unused,
     exportPhoto: unused,
-    listModels: async () => ({ ok: true, value: [] }),
+    listModels: async () => ({
+      ok: true,
+      value: [{ id: 'official', name: 'Official', source: 'imported', variant: 'pruned', default: false }],
+    }),
     importModel: unused,
     setDefaultModel: unused,
     removeModel: unused,
@@ -37,6 +42,7 @@ function scriptedApi() {
     chooseBatchFolder: async (kind) => ({ ok: true, value: { kind, path: `/albums/${kind}` } }),
     startBatch: (request) => {
       jobId = request.jobId;
+      starts.push(request);
       return new Promise((resolve) => (finish = (value) => resolve({ ok: true, value })));
     },
     controlBatch: async (request) => (controls.push(request), { ok: true, value: true }),
@@ -48,6 +54,7 @@ function scriptedApi() {
   return {
     api,
     controls,
+    starts,
     emit: (event: Omit<BatchProgressEvent, 'jobId'>) =>
       listeners.forEach((callback) => callback({ ...event, jobId })),
     finish: (result: Omit<BatchResult, 'jobId'>) => finish?.({ ...result, jobId }),
@@ -108,8 +115,17 @@ describe('Batch panel', () => {
     await settle();
     expect(text('batch-input')).toBe('/albums/input');
     expect(text('batch-output')).toBe('/albums/output');
+    for (const [label, value] of [
+      ['If an output exists', 'rename'],
+      ['Model', 'official'],
+    ]) {
+      const select = document.querySelector<HTMLSelectElement>(`select[aria-label="${label}"]`)!;
+      select.value = value!;
+      select.dispatchEvent(new Event('change', { bubbles: true }));
+    }
     button('Start batch')!.click();
     await settle();
+    expect(script.starts[0]).toMatchObject({ recursive: false, onExisting: 'rename', modelId: 'official' });
     expect(document.body.textContent).toContain('Planning…');
 
     script.emit(base);

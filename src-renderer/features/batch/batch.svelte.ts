@@ -1,7 +1,15 @@
 // The batch panel's state: the chosen folders (main keeps the paths it opened; these are for display), the
 // running batch's progress (done/total, ETA, current photo, failures), pause/resume/cancel and the summary.
-import type { BatchFolderKind, BatchProgressEvent, BatchResult, DeblurApi } from '../../../src-main/contract';
+import type {
+  BatchFolderKind,
+  BatchProgressEvent,
+  BatchResult,
+  BatchStartRequest,
+  DeblurApi,
+} from '../../../src-main/contract';
 import { messageOf, unwrap } from '../../lib/bridge';
+
+export type OnExisting = NonNullable<BatchStartRequest['onExisting']>;
 
 /** "1 h 02 min", "3 min 05 s", "42 s"; "estimating…" before the first photo finishes. */
 export function formatEta(seconds: number | undefined): string {
@@ -19,6 +27,10 @@ export class BatchState {
   input = $state<string | undefined>(undefined);
   output = $state<string | undefined>(undefined);
   recursive = $state(false);
+  /** What to do when an output file exists that this batch did not write (main's default: skip). */
+  onExisting = $state<OnExisting>('skip');
+  /** undefined = the registry's default model. */
+  modelId = $state<string | undefined>(undefined);
   jobId = $state<string | undefined>(undefined);
   progress = $state<BatchProgressEvent | undefined>(undefined);
   result = $state<BatchResult | undefined>(undefined);
@@ -52,7 +64,14 @@ export class BatchState {
     this.result = undefined;
     this.error = undefined;
     try {
-      this.result = unwrap(await this.api.startBatch({ jobId, recursive: this.recursive }));
+      this.result = unwrap(
+        await this.api.startBatch({
+          jobId,
+          recursive: this.recursive,
+          onExisting: this.onExisting,
+          modelId: this.modelId,
+        }),
+      );
     } catch (error) {
       this.error = messageOf(error);
     } finally {
