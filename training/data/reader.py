@@ -20,9 +20,11 @@ def read_index(root):
 
 
 def load_triplet(root, split, sample_id):
+    """PNG triplets from build.py, or the JPEG pairs of a pack (pack.py); the mask is always PNG."""
     stem = os.path.join(root, split, sample_id)
-    blur = np.asarray(Image.open(stem + "_blur.png").convert("RGB"))
-    sharp = np.asarray(Image.open(stem + "_sharp.png").convert("RGB"))
+    ext = ".png" if os.path.exists(stem + "_blur.png") else ".jpg"
+    blur = np.asarray(Image.open(stem + "_blur" + ext).convert("RGB"))
+    sharp = np.asarray(Image.open(stem + "_sharp" + ext).convert("RGB"))
     mask = np.asarray(Image.open(stem + "_mask.png").convert("L"))
     return blur, sharp, mask
 
