@@ -141,7 +141,6 @@ def main(argv=None) -> int:
         model.load_state_dict(extract_state_dict(torch.load(args.init, map_location=device)))
 
     train_set = SynthPairs(args.data, "train", crop=hp["crop"], seed=hp["seed"] + step)
-    val_set = SynthPairs(args.data, "val", crop=hp["crop"], augment=False, seed=1)
     stream = batches(train_set, hp["batch"], rng)
     log = open(out / "log.jsonl", "a")
     t_start, t_log = time.time(), time.time()
@@ -169,6 +168,8 @@ def main(argv=None) -> int:
         if step % hp["save_every"] == 0 or step == hp["steps"]:
             save_checkpoint(out / "last.pt", model, optimizer, step, hp, cfg.path)
         if step % hp["val_every"] == 0 or step == hp["steps"]:
+            # The same crops every time (a fresh reader, fixed seed), so validations compare across steps.
+            val_set = SynthPairs(args.data, "val", crop=hp["crop"], augment=False, seed=1)
             metrics = validate(model, val_set, hp["val_samples"], device)
             log.write(json.dumps({"step": step, "val": metrics, "elapsed_s": time.time() - t_start}) + "\n")
             log.flush()
