@@ -11,6 +11,8 @@ export const DEFAULT_PIXEL_LIMIT = 16383 * 16383;
 export interface DecodeOptions {
   /** Refuse images with more pixels than this (decompression bombs). */
   pixelLimit?: number;
+  /** Decode only this rectangle of the upright photo (the loupe); it must lie inside the photo. */
+  region?: { x: number; y: number; width: number; height: number } | undefined;
 }
 
 /** What sharp's metadata says about a file, reduced to what decoding needs. */
@@ -29,6 +31,9 @@ export async function decodePhoto(path: string, options: DecodeOptions = {}): Pr
   const probe = await probePhoto(path, pixelLimit);
   try {
     let image = sharp(path, { limitInputPixels: pixelLimit, failOn: 'error' }).autoOrient().removeAlpha();
+    const { region } = options;
+    if (region)
+      image = image.extract({ left: region.x, top: region.y, width: region.width, height: region.height });
     // Stay in the source colour space; CMYK has no RGB meaning, so it alone is converted to sRGB.
     image = probe.cmyk ? image : image.keepIccProfile();
     image =

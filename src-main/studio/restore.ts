@@ -5,7 +5,7 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Region, RestoreRequest, RestoredInfo } from '../contract';
-import { cropSamples, decodePhoto, savePhoto, type DecodedPhoto } from '../imaging';
+import { decodePhoto, savePhoto } from '../imaging';
 import type { InferenceEngine, JobOptions, RestoreResult } from '../inference';
 import type { ModelEntry } from '../models/registry';
 import { engineJob } from '../restore';
@@ -36,8 +36,9 @@ export async function restoreInStudio(
   const area = request.region ? clampRegion(request.region, photo) : wholePhoto(photo);
   // Checked (mask size, sidecar) before the photo is decoded.
   const guide = await guideFor(photo, request.mask, area);
-  const decoded = await decodePhoto(photo.path);
-  const pixels = request.region ? crop(decoded, area) : decoded;
+  // A loupe region is cut at decode (sharp's extract after auto-orientation), not from a full decode.
+  const pixels = await decodePhoto(photo.path, { region: request.region ? area : undefined });
+  const { depth } = pixels;
   const { threshold, strength, device } = request;
   const settings = { modelDir: model.dir, threads: context.threads, threshold, strength, device };
   const folder = join(context.cacheDir, photo.id, request.jobId);
@@ -48,10 +49,10 @@ export async function restoreInStudio(
     const file = join(folder, request.region ? 'preview.png' : 'restored.png');
     const warnings = await savePhoto(
       file,
-      { ...result.pixels, channels: 3, depth: decoded.depth },
+      { ...result.pixels, channels: 3, depth },
       {
         format: 'png',
-        depth: decoded.depth,
+        depth,
         original: photo.path,
         // A preview carries only the colour profile (so the loupe shows the right colours).
         ...(request.region ? { region: area, metadata: 'profile' as const } : {}),
@@ -90,10 +91,6 @@ export function clampRegion(region: Region, photo: OpenedPhoto): Region {
 
 function wholePhoto(photo: OpenedPhoto): Region {
   return { x: 0, y: 0, width: photo.summary.width, height: photo.summary.height };
-}
-
-function crop(photo: DecodedPhoto, area: Region): DecodedPhoto {
-  return { ...photo, ...area, data: cropSamples(photo.data, photo.width, 3, area) };
 }
 
 /** Sets the photo's result or preview; returns the one it replaces (whose folder is then removed). */

@@ -4,6 +4,7 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { decodePhoto } from '../../src-main/imaging/decode';
 import { ImageError } from '../../src-main/imaging/errors';
+import { cropSamples } from '../../src-main/imaging/pixels';
 import { makePhoto, pattern16, tempFolder } from './helpers';
 
 /** The ImageError a promise rejects with. */
@@ -34,6 +35,17 @@ describe('decodePhoto', () => {
     // The red block was at the stored top-left; upright it is at the top-right.
     expect(at(31, 0)).toEqual([255, 0, 0]);
     expect(at(0, 0)[0]).toBeLessThan(100);
+  });
+
+  it('decodes a region of the upright photo, the same pixels as a crop of the whole (8 and 16 bit)', async () => {
+    for (const depth of [8, 16] as const) {
+      const path = await makePhoto(await tempFolder(), 'rotated.png', { orientation: 6, depth });
+      const whole = await decodePhoto(path);
+      const region = { x: 5, y: 17, width: 20, height: 13 };
+      const part = await decodePhoto(path, { region });
+      expect(part).toMatchObject({ width: 20, height: 13, depth });
+      expect(part.data).toEqual(cropSamples(whole.data, whole.width, 3, region));
+    }
   });
 
   it('keeps the source colour space and returns its ICC profile', async () => {
