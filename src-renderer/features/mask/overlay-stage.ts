@@ -4,6 +4,7 @@
 // the part of the photo in view; mask changes repaint only their rectangle, once per animation frame.
 import Konva from 'konva';
 import type { DecisionGrids, GrayImage } from '../../../src-main/contract';
+import type { ViewGeometry } from '../viewer/geometry';
 import type { Origin } from './decisions';
 import type { MaskDocument } from './document.svelte';
 import { cellsCanvas, heatCanvas, paintMask, sized } from './paint';
@@ -13,16 +14,6 @@ import { clip, union, whole, type Rect } from './rect';
 export type Analysis =
   | { kind: 'heat'; confidence: GrayImage }
   | { kind: 'cells'; grids: DecisionGrids; stage: number; origin: Origin };
-
-export interface View {
-  frameWidth: number;
-  frameHeight: number;
-  imageWidth: number;
-  imageHeight: number;
-  scale: number;
-  x: number;
-  y: number;
-}
 
 /** Grid lines closer than this on screen would be a solid wash: they are left out until the user zooms in. */
 const MIN_LINE_SPACING = 10;
@@ -71,7 +62,7 @@ export class OverlayStage {
   }
 
   /** The frame's and the photo's sizes and the viewport's transform (viewport.svelte.ts has the same fields). */
-  setView(view: View): void {
+  setView(view: ViewGeometry): void {
     const { scale, x, y } = view;
     this.stage.size({ width: Math.max(1, view.frameWidth), height: Math.max(1, view.frameHeight) });
     this.photo = { width: view.imageWidth, height: view.imageHeight };

@@ -1,5 +1,8 @@
 // The view transform of the photo in its frame: screen = photo * scale + (x, y). Fit, 100 %, zoom about a point
 // and pan. The Konva stage of the mask editor will take the same transform.
+import type { Region } from '../../../src-main/contract';
+import { visibleRect } from './geometry';
+
 export const MIN_SCALE = 0.02;
 export const MAX_SCALE = 32;
 const STEP = 1.25;
@@ -68,14 +71,8 @@ export class ViewportState {
   }
 
   /** The part of the photo inside the frame, in photo pixels; undefined when none of it shows. */
-  visibleArea(): { x: number; y: number; width: number; height: number } | undefined {
-    const from = this.toPhoto(0, 0);
-    const to = this.toPhoto(this.frameWidth, this.frameHeight);
-    const x = Math.max(0, from.x);
-    const y = Math.max(0, from.y);
-    const width = Math.min(this.imageWidth, to.x) - x;
-    const height = Math.min(this.imageHeight, to.y) - y;
-    return width > 0 && height > 0 ? { x, y, width, height } : undefined;
+  visibleArea(): Region | undefined {
+    return visibleRect(this);
   }
 
   /** The photo point under a frame point. */
