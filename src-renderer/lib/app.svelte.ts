@@ -117,5 +117,6 @@ export class AppState {
     this.subscriptions.splice(0).forEach((unsubscribe) => unsubscribe());
     this.mask.dispose();
     this.detect.dispose();
+    this.restore.dispose();
   }
 }
