@@ -1,12 +1,8 @@
 // The loupe preview as the app runs it: the studio restores the region around the view's centre of a generated
 // photo (default 6000x4000, 24 MP) with the shipped default model, warm. Prints JSON; the first run (model
 // loading) is reported apart. `npm run bench:preview -- [--size 6000x4000] [--region 384] [--runs 5]`
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import sharp from 'sharp';
-import { Studio, type StudioHost } from '../../src-main/studio';
+import { bigPhotoStudio } from './big-photo';
 
 const { values } = parseArgs({
   options: {
@@ -18,25 +14,8 @@ const { values } = parseArgs({
 });
 const [width, height] = values.size.split('x').map(Number) as [number, number];
 const side = Number(values.region);
-const folder = await mkdtemp(join(tmpdir(), 'deblur-bench-preview-'));
-const photo = join(folder, 'photo.jpg');
-// Noise, so the JPEG decoder and the model see texture everywhere.
-const noise = { background: '#808080', noise: { type: 'gaussian' as const, mean: 128, sigma: 40 } };
-await sharp({ create: { width, height, channels: 3, ...noise } })
-  .jpeg({ quality: 90 })
-  .toFile(photo);
-const host: StudioHost = {
-  chooseOpenPaths: async () => [photo],
-  chooseSavePath: async () => undefined,
-  chooseFolder: async () => undefined,
-  chooseModelFile: async () => undefined,
-  emit: () => undefined,
-  imageUrl: (kind, id) => `${kind}/${id}`,
-};
-const studio = new Studio(host, { cacheDir: join(folder, 'cache'), threads: Number(values.threads) });
+const { studio, photoId, close } = await bigPhotoStudio('preview', width, height, Number(values.threads));
 try {
-  const { photos } = await studio.openPhotos();
-  const photoId = photos[0]!.id;
   const region = { x: (width - side) >> 1, y: (height - side) >> 1, width: side, height: side };
   const seconds: number[] = [];
   let last;
@@ -59,6 +38,5 @@ try {
     }),
   );
 } finally {
-  await studio.close();
-  await rm(folder, { recursive: true, force: true });
+  await close();
 }

@@ -2,40 +2,21 @@
 // noisy JPEG) opened, its screen copy made (first, then cached), then full-resolution tiles (the first one decodes
 // the photo, the next ones cut from the kept decode). Prints JSON.
 // `npm run bench:viewer -- [--size 6000x4000] [--tiles 6]`
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import sharp from 'sharp';
-import { Studio, type StudioHost } from '../../src-main/studio';
+import { bigPhotoStudio } from './big-photo';
 
 const { values } = parseArgs({
   options: { size: { type: 'string', default: '6000x4000' }, tiles: { type: 'string', default: '6' } },
 });
 const [width, height] = values.size.split('x').map(Number) as [number, number];
-const folder = await mkdtemp(join(tmpdir(), 'deblur-bench-viewer-'));
-const photo = join(folder, 'photo.jpg');
-const noise = { background: '#808080', noise: { type: 'gaussian' as const, mean: 128, sigma: 40 } };
-await sharp({ create: { width, height, channels: 3, ...noise } })
-  .jpeg({ quality: 90 })
-  .toFile(photo);
-const host: StudioHost = {
-  chooseOpenPaths: async () => [photo],
-  chooseSavePath: async () => undefined,
-  chooseFolder: async () => undefined,
-  chooseModelFile: async () => undefined,
-  emit: () => undefined,
-  imageUrl: (kind, path) => `${kind}/${path}`,
-};
-const studio = new Studio(host, { cacheDir: join(folder, 'cache') });
+const { studio, photoId, close } = await bigPhotoStudio('viewer', width, height);
 const seconds = async <T>(work: () => Promise<T>): Promise<[number, T]> => {
   const t0 = performance.now();
   const result = await work();
   return [+((performance.now() - t0) / 1000).toFixed(3), result];
 };
 try {
-  const { photos } = await studio.openPhotos();
-  const info = photos[0]!;
+  const info = studio.getPhoto(photoId);
   const [full, original] = await seconds(() => studio.image('photo', info.id));
   const [screenFirst, screen] = await seconds(() => studio.image('photo-screen', info.id));
   const [screenCached] = await seconds(() => studio.image('photo-screen', info.id));
@@ -65,6 +46,5 @@ try {
     }),
   );
 } finally {
-  await studio.close();
-  await rm(folder, { recursive: true, force: true });
+  await close();
 }
