@@ -68,11 +68,21 @@ class TransformerBlock(nn.Module):
         return flat.index_put((tokens,), y.reshape(-1, c)).reshape_as(x)
 
 
+def scale_grad(x: torch.Tensor, scale: float) -> torch.Tensor:
+    """x in the forward pass; its gradient times `scale` in the backward pass."""
+    if scale == 1.0:
+        return x
+    return x.detach() + scale * (x - x.detach())
+
+
 class Stage(nn.Module):
     """A run of blocks at one resolution; blocks 0 and 1 predict, later blocks reuse those decisions."""
 
     def __init__(self, dim, depth, heads, cfg: ModelConfig, prune: bool, drop_paths, modulator: bool):
         super().__init__()
+        # Share of the pruning loss's gradient that reaches the backbone through the predictors' input (training
+        # only; the predictors themselves always get all of it). Set by LMDViT.set_predictor_grad.
+        self.predictor_grad = 1.0
         self.blocks = nn.ModuleList(
             TransformerBlock(
                 dim, heads, cfg.window, i % 2 == 1, cfg.mlp_ratio, drop_paths[i], prune and i < 2, modulator
@@ -87,7 +97,8 @@ class Stage(nn.Module):
         if block.score_predictor is None:
             model_keep = windows.allowed
         else:
-            logits = block.score_predictor(x)  # (B, H, W, 2), class 0 = keep
+            feats = scale_grad(x, self.predictor_grad) if self.training else x
+            logits = block.score_predictor(feats)  # (B, H, W, 2), class 0 = keep
             probs = logits.softmax(dim=-1)[..., 0]
             n = windows.tokens.shape[1]
             win_logits = logits.reshape(-1, 2).index_select(0, windows.tokens.reshape(-1))
@@ -192,6 +203,11 @@ class LMDViT(nn.Module):
         self.output_proj = Projection(2 * c, 4, activation=False)
         self.register_buffer("shift_bank", shift_mask_bank(win, win // 2), persistent=False)
 
+    def set_predictor_grad(self, scale: float) -> None:
+        """How much of the pruning loss's gradient flows from the predictors into the backbone (1 = all)."""
+        for stage in self.stages():
+            stage.predictor_grad = scale
+
     def stages(self) -> List[Stage]:
         enc = [getattr(self, f"encoderlayer_{i}") for i in range(4)]
         return enc + [self.conv] + [getattr(self, f"decoderlayer_{i}") for i in range(4)]
@@ -224,7 +240,11 @@ class LMDViT(nn.Module):
             x = torch.cat([getattr(self, f"upsample_{i}")(x), skips[3 - i]], dim=1)
             x = run(getattr(self, f"decoderlayer_{i}"), x, 3 - i)
         out = self.output_proj(x)  # (B, 4, H, W): residual r and gate g
-        restored = image + out[:, :3] * torch.sigmoid(out[:, 3:4]).clamp(min=0.1)
+        gate = torch.sigmoid(out[:, 3:4])
+        floored = gate.clamp(min=0.1)
+        if self.training:  # the floor's gradient is zero below 0.1, where a gate once shut would stay shut
+            floored = gate + (floored - gate).detach()
+        restored = image + out[:, :3] * floored
         result = {"restored": restored}
         if self.pruning:
             result.update(self._pruning_outputs(infos, levels, image))

@@ -33,6 +33,7 @@ DEFAULTS = {
     "warmup": 200,
     "blur_weight": 4.0,
     "pruning_weight": 0.5,
+    "predictor_grad": 1.0,
     "save_every": 200,
     "log_every": 20,
     "val_every": 1000,
@@ -85,6 +86,14 @@ def validate(model, dataset, n: int, device) -> dict:
     return {k: v / count for k, v in sums.items()}
 
 
+@torch.no_grad()
+def reset_gate(model) -> None:
+    """Zero the output gate's channel: a gate that training shut to its 0.1 floor starts again at 0.5."""
+    conv = model.output_proj.proj[0]
+    conv.weight[3].zero_()
+    conv.bias[3].zero_()
+
+
 def save_checkpoint(path: Path, model, optimizer, step: int, hp: dict, cfg_path: str) -> None:
     tmp = path.with_suffix(".tmp")
     state = {
@@ -106,6 +115,8 @@ def main(argv=None) -> int:
     p.add_argument("--out", required=True)
     p.add_argument("--resume", help="a last.pt to continue from")
     p.add_argument("--init", help="weights to start from (no optimiser state)")
+    p.add_argument("--reset-gate", action="store_true",
+                   help="with --init: reopen the output gate (gate channel's weights 0, so sigmoid 0.5)")
     p.add_argument("--steps", type=int, help="total steps (overrides the config)")
     p.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"])
     p.add_argument("--threads", type=int, default=0, help="CPU threads for torch (0: torch's default)")
@@ -125,6 +136,7 @@ def main(argv=None) -> int:
     out.mkdir(parents=True, exist_ok=True)
 
     model = LMDViT(cfg.model).to(device).train()
+    model.set_predictor_grad(hp["predictor_grad"])
     optimizer = torch.optim.AdamW(model.parameters(), lr=hp["lr"], betas=(0.9, 0.999),
                                   weight_decay=hp["weight_decay"])
     step = 0
@@ -139,6 +151,8 @@ def main(argv=None) -> int:
         rng.seed(hp["seed"] + step)
     elif args.init:
         model.load_state_dict(extract_state_dict(torch.load(args.init, map_location=device)))
+        if args.reset_gate:
+            reset_gate(model)
 
     train_set = SynthPairs(args.data, "train", crop=hp["crop"], seed=hp["seed"] + step)
     stream = batches(train_set, hp["batch"], rng)

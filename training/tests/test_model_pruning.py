@@ -140,6 +140,28 @@ def test_training_uses_hard_gumbel_decisions_with_gradients(tiny):
     assert predictor.out_conv[4].weight.grad.abs().sum() > 0  # straight-through gradient reaches it
 
 
+def _pruning_grads(model, scale):
+    """Gradients of the first predictor's keep probabilities (its input is input_proj's output, so the scale
+    is the only thing between them): (input_proj's weight, the predictor's last weight)."""
+    model.train().zero_grad()
+    model.set_predictor_grad(scale)
+    torch.manual_seed(5)
+    out = model(torch.rand(2, 3, 128, 128))
+    out["probs"][0][1].sum().backward()
+    predictor = model.encoderlayer_0.blocks[0].score_predictor.out_conv[4].weight
+    return model.input_proj.proj[0].weight.grad.clone(), predictor.grad.clone()
+
+
+def test_predictor_grad_scales_only_what_reaches_the_backbone(tiny):
+    backbone_full, predictor_full = _pruning_grads(tiny, 1.0)
+    backbone_part, predictor_part = _pruning_grads(tiny, 0.25)
+    assert backbone_full.abs().sum() > 0
+    assert torch.allclose(backbone_part, 0.25 * backbone_full, rtol=1e-4, atol=1e-9)
+    assert torch.allclose(predictor_part, predictor_full)
+    backbone_none, _ = _pruning_grads(tiny, 0.0)
+    assert backbone_none.abs().sum() == 0
+
+
 def test_training_protected_windows_are_identity():
     """In training the 0/1 map multiplies the block, so a dropped window passes through unchanged."""
     torch.manual_seed(3)
@@ -177,3 +199,20 @@ def test_gelu_gradient_is_right_for_non_contiguous_gradients():
     GELU()(x).backward(upstream)
     expected = torch.autograd.grad(torch.nn.functional.gelu(x), x, upstream.contiguous())[0]
     assert torch.allclose(x.grad, expected, atol=1e-6)
+
+
+def test_shut_gate_still_learns_in_training_and_keeps_its_floor_in_evaluation(tiny):
+    """restored = x + r * max(sigmoid(g), 0.1) in both modes; in training the floor passes g's gradient."""
+    tiny.pruning = False  # dense: training and evaluation compute the same thing
+    with torch.no_grad():
+        tiny.output_proj.proj[0].bias[3] = -12.0  # sigmoid ~6e-6, far under the floor
+    image = torch.rand(1, 3, 128, 128)
+    with torch.no_grad():
+        out = tiny.output_proj.proj(torch.zeros(1, 2 * tiny.cfg.embed_dim, 4, 4))
+    assert torch.sigmoid(out[:, 3]).max() < 0.1
+    expected = tiny(image)["restored"]
+    tiny.train()
+    restored = tiny(image)["restored"]
+    assert torch.allclose(restored, expected, atol=1e-6)
+    restored.sum().backward()
+    assert tiny.output_proj.proj[0].bias.grad[3] != 0

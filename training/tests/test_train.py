@@ -48,6 +48,21 @@ def test_train_checkpoint_and_resume(tmp_path):
     assert not list((tmp_path / "run").glob("*.tmp"))
 
 
+def test_init_with_reset_gate_reopens_the_output_gate(tmp_path):
+    tiny_set(tmp_path / "data", n=2)
+    tiny_config(tmp_path / "cfg.yaml")
+    args = ["--config", str(tmp_path / "cfg.yaml"), "--data", str(tmp_path / "data"), "--out", str(tmp_path / "a")]
+    assert train.main(args) == 0
+    init = tmp_path / "shut.pt"
+    state = torch.load(tmp_path / "a" / "last.pt")
+    state["model"]["output_proj.proj.0.bias"][3] = -12.0
+    torch.save(state, init)
+    out = tmp_path / "b"
+    assert train.main([*args[:-1], str(out), "--init", str(init), "--reset-gate", "--steps", "1"]) == 0
+    bias = torch.load(out / "last.pt")["model"]["output_proj.proj.0.bias"]
+    assert abs(bias[3].item()) < 0.01  # one small step from 0, not -12
+
+
 def test_cosine_schedule_warms_up_then_decays():
     hp = {**train.DEFAULTS, "steps": 100, "warmup": 10, "lr": 1e-3, "min_lr": 1e-5}
     lrs = [train.cosine_lr(s, hp) for s in range(100)]
