@@ -131,6 +131,7 @@ def main(argv=None) -> int:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--default", action="store_true", help="mark as the app's default model")
     p.add_argument("--metrics", help="a JSON file of measured metrics (npm run eval) for the manifest")
+    p.add_argument("--version", default="1.0.0", help="the model's version, raised with every retrained release")
     args = p.parse_args(argv)
 
     cfg = load_config(args.config)
@@ -144,7 +145,7 @@ def main(argv=None) -> int:
         p.error(f"--tile must be a multiple of {cfg.model.input_multiple}")
 
     model_id = args.id or (cfg.name + ("-dense" if args.dense else ""))
-    extra = {"default": bool(args.default)}
+    extra = {"default": bool(args.default), "version": args.version}
     if args.metrics:
         extra["metrics"] = json.loads(Path(args.metrics).read_text())
     write_model_folder(

@@ -38,13 +38,15 @@ def test_pruned_export_follows_the_contract(tmp_path):
 
 
 def test_dense_export_has_only_image_and_restored(tmp_path):
-    assert export.main(["--config", CONFIG, "--random-weights", "--dense", "--out", str(tmp_path)]) == 0
+    args = ["--config", CONFIG, "--random-weights", "--dense", "--out", str(tmp_path), "--version", "2.3.0"]
+    assert export.main(args) == 0
     proto = onnx.load(str(tmp_path / "model.onnx"))
     assert [i.name for i in proto.graph.input] == ["image"]
     assert [o.name for o in proto.graph.output] == ["restored"]
     ops = {n.op_type for n in proto.graph.node}
     assert "NonZero" not in ops and "ScatterND" not in ops  # no pruning machinery
-    assert json.loads((tmp_path / "manifest.json").read_text())["variant"] == "dense"
+    manifest = json.loads((tmp_path / "manifest.json").read_text())
+    assert manifest["variant"] == "dense" and manifest["version"] == "2.3.0"
 
 
 def test_export_leaves_the_model_in_evaluation_mode(tmp_path):
