@@ -4,13 +4,13 @@ Image formation (shared docs/training-data.md): in linear light, every moving ob
 colour P = A F, alpha A) is composited over the background at T sub-frames of the exposure and
 the sub-frames are averaged, B = mean_t [P_t + (1 - A_t) Bg], so object edges smear over the
 background. The ground truth is the same scene at the middle instant. Noise and JPEG touch the
-blurred input only. numpy/scipy/PIL only, every random draw from one numpy Generator.
+blurred input only. numpy and PIL only (imageops.py), every random draw from one numpy Generator.
 """
 import io
 
 import numpy as np
 from PIL import Image
-from scipy import ndimage, signal
+from .imageops import affine_bilinear, close_disk, convolve_valid, fill_holes, laplacian
 
 LAPLACIAN_VAR_MIN = 40.0   # soft-crop rejection: var of 3x3 Laplacian on gray, 0..255 scale
 DIFF_VISIBLE = 4.0 / 255   # blurred vs sharp (sRGB, before noise) above this is "visibly blurred"
@@ -20,7 +20,6 @@ N_OBJECTS_PROBS = (0.5, 0.3, 0.2)  # 1, 2, 3 moving objects in a local sample
 JPEG_SHARE, JPEG_QUALITY = 0.3, (70, 95)
 STATIC_OBJECT_SHARE = 0.35  # sharp pasted objects in both images: "pasted" must not mean "blurred"
 TUXPAINT_SHARE = 0.7        # else the object is cut from another photo with a smooth random shape
-_LAPLACE = np.array([[0, 1, 0], [1, -4, 1], [0, 1, 0]], np.float32)
 
 
 def srgb_to_linear(u8):
@@ -39,7 +38,7 @@ def to_u8(srgb):
 
 def laplacian_var(rgb_u8):
     gray = np.asarray(rgb_u8, np.float32) @ np.array([0.299, 0.587, 0.114], np.float32)
-    return float(ndimage.convolve(gray, _LAPLACE, mode="reflect").var())
+    return float(laplacian(gray).var())
 
 
 def _loguniform(rng, lo, hi):
@@ -167,10 +166,8 @@ def render(obj, pose, box):
     prem, a = obj[0], obj[1]
     y0, y1, x0, x1 = box
     m, off = _affine(pose, a.shape, (y0, x0))
-    kw = dict(matrix=m, offset=off, output_shape=(y1 - y0, x1 - x0), order=1, cval=0.0)
-    out_a = ndimage.affine_transform(a, **kw)
-    out_p = np.stack([ndimage.affine_transform(prem[..., c], **kw) for c in range(3)], -1)
-    return out_p, out_a
+    out_hw = (y1 - y0, x1 - x0)
+    return affine_bilinear(prem, m, off, out_hw), affine_bilinear(a, m, off, out_hw)
 
 
 def composite(bg, objs, poses_list, t_idx):
@@ -188,9 +185,7 @@ def clean_mask(mask, radius):
     """Morphological closing (edge-padded so borders do not erode) and hole filling."""
     pad = radius + 1
     m = np.pad(mask, pad, mode="edge")
-    disk = np.hypot(*np.mgrid[-radius:radius + 1, -radius:radius + 1]) <= radius
-    m = ndimage.binary_closing(m, structure=disk)[pad:-pad, pad:-pad]
-    return ndimage.binary_fill_holes(m)
+    return fill_holes(close_disk(m, radius)[pad:-pad, pad:-pad])
 
 
 def shake_kernel(rng, length):
@@ -242,8 +237,7 @@ def synth_scene(rng, bg_u8, objects=(), donors=None, kind="local", n_objects=Non
         k = shake_kernel(rng, _loguniform(rng, 3.0, 0.08 * short))
         r = k.shape[0] // 2
         padded = np.pad(bg, ((r, r), (r, r), (0, 0)), mode="reflect")
-        blur = np.stack([signal.fftconvolve(padded[..., c], k, mode="valid")
-                         for c in range(3)], -1)
+        blur = np.stack([convolve_valid(padded[..., c], k) for c in range(3)], -1)
         mask[:] = True
         meta["kernel_px"] = int(k.shape[0])
     elif kind == "local" and can_obj:
