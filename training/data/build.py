@@ -1,7 +1,7 @@
 """Build the synthetic training set on disk.
 
     /usr/bin/python3 -m training.data.build --out training/.data/synth --train 2000 --val 200 \
-        --size 256 --seed 0
+        --size 256 --seed 0 [--workers 2] [--sources training/.sources]
 
 Layout (all PNG, lossless; JPEG-degraded inputs are stored after the JPEG round trip):
     OUT/train/NNNNNN_blur.png   uint8 RGB  HxWx3  network input (blur + noise [+ JPEG])
@@ -20,7 +20,7 @@ import time
 import numpy as np
 from PIL import Image
 
-from . import synth
+from . import sources, synth
 from .carve import load_index
 
 _W = {}  # per-worker state: memory-mapped photos / objects of the split being generated
@@ -136,10 +136,11 @@ def main(argv=None):
     ap.add_argument("--size", type=int, default=256)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--sources", help="a pack from training.data.sources instead of the fetched packages")
     args = ap.parse_args(argv)
-    workers = max(1, min(args.workers, 2))  # the machine has two cores
+    workers = max(1, min(args.workers, os.cpu_count() or 1))
     t0 = time.time()
-    photos, objects = load_index()  # fetches and carves on first use
+    photos, objects = sources.load(args.sources) if args.sources else load_index()  # may fetch and carve
     tr_p, va_p = split_photos(photos, args.seed)
     tr_o, va_o = split_objects(objects, args.seed)
     t1 = time.time()
