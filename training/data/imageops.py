@@ -1,7 +1,8 @@
 """The few image operations the generator needs, in numpy and PIL alone.
 
-No scipy: the GPU machine has none and the carried tree is too small for its wheel, and the data must be
-synthesised there too (docs/training.md).
+They replace scipy.ndimage/scipy.signal (results identical on the built set; FFT rounding moves a few
+camera-shake pixels by one level), so the generator needs nothing beyond what every Python here has: Debian's
+python3 for CI and the GPU machine's image, where the set can now be synthesised (docs/training.md).
 """
 import numpy as np
 from PIL import Image, ImageDraw
