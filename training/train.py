@@ -64,9 +64,11 @@ def batches(dataset, batch: int, rng: random.Random):
 
 @torch.no_grad()
 def validate(model, dataset, n: int, device) -> dict:
-    """PSNR and blur-weighted PSNR of the output and of the input, on the first n validation crops."""
+    """PSNR and blur-weighted PSNR of the output and of the input, on the first n validation crops (the weighted
+    ones averaged over the crops that have blur)."""
     model.eval()
     sums = {"psnr": 0.0, "wpsnr": 0.0, "wpsnr_in": 0.0, "kept": 0.0}
+    blurred = 0
     for i in range(min(n, len(dataset))):
         s = dataset[i]
         blur, sharp, mask = (s[k][None].to(device) for k in ("blur", "sharp", "mask"))
@@ -80,10 +82,12 @@ def validate(model, dataset, n: int, device) -> dict:
             wi = (((blur - sharp) ** 2) * mask).sum().item() / area
             sums["wpsnr"] += 10 * math.log10(1 / max(wm, 1e-10))
             sums["wpsnr_in"] += 10 * math.log10(1 / max(wi, 1e-10))
+            blurred += 1
         sums["kept"] += out["kept_ratio"].item()
     model.train()
-    count = min(n, len(dataset))
-    return {k: v / count for k, v in sums.items()}
+    crops = min(n, len(dataset))
+    return {"psnr": sums["psnr"] / crops, "kept": sums["kept"] / crops,
+            "wpsnr": sums["wpsnr"] / max(1, blurred), "wpsnr_in": sums["wpsnr_in"] / max(1, blurred)}
 
 
 @torch.no_grad()
@@ -120,6 +124,8 @@ def main(argv=None) -> int:
     p.add_argument("--steps", type=int, help="total steps (overrides the config)")
     p.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"])
     p.add_argument("--threads", type=int, default=0, help="CPU threads for torch (0: torch's default)")
+    p.add_argument("--max-minutes", type=float, help="save and stop after this much wall time (a device command's"
+                   " time limit); --resume carries on")
     args = p.parse_args(argv)
 
     cfg = load_config(args.config)
@@ -179,7 +185,8 @@ def main(argv=None) -> int:
             t_log = now
             log.write(json.dumps(entry) + "\n")
             log.flush()
-        if step % hp["save_every"] == 0 or step == hp["steps"]:
+        out_of_time = args.max_minutes is not None and time.time() - t_start > 60 * args.max_minutes
+        if step % hp["save_every"] == 0 or step == hp["steps"] or out_of_time:
             save_checkpoint(out / "last.pt", model, optimizer, step, hp, cfg.path)
         if step % hp["val_every"] == 0 or step == hp["steps"]:
             # The same crops every time (a fresh reader, fixed seed), so validations compare across steps.
@@ -187,6 +194,8 @@ def main(argv=None) -> int:
             metrics = validate(model, val_set, hp["val_samples"], device)
             log.write(json.dumps({"step": step, "val": metrics, "elapsed_s": time.time() - t_start}) + "\n")
             log.flush()
+        if out_of_time:
+            break
     log.close()
     return 0
 

@@ -5,6 +5,8 @@ import torch
 import yaml
 
 from training import train
+from training.config import load_config
+from training.model import LMDViT
 from training.data import build, synth
 from training.tests.test_data_synth import OBJECTS, PHOTOS
 
@@ -61,6 +63,27 @@ def test_init_with_reset_gate_reopens_the_output_gate(tmp_path):
     assert train.main([*args[:-1], str(out), "--init", str(init), "--reset-gate", "--steps", "1"]) == 0
     bias = torch.load(out / "last.pt")["model"]["output_proj.proj.0.bias"]
     assert abs(bias[3].item()) < 0.01  # one small step from 0, not -12
+
+
+def test_max_minutes_saves_and_stops_then_resume_carries_on(tmp_path):
+    tiny_set(tmp_path / "data", n=2)
+    tiny_config(tmp_path / "cfg.yaml")
+    args = ["--config", str(tmp_path / "cfg.yaml"), "--data", str(tmp_path / "data"), "--out", str(tmp_path / "r")]
+    assert train.main(args + ["--max-minutes", "0"]) == 0  # out of time after the first step
+    assert torch.load(tmp_path / "r" / "last.pt")["step"] == 1
+    assert train.main(args + ["--resume", str(tmp_path / "r" / "last.pt")]) == 0
+    assert torch.load(tmp_path / "r" / "last.pt")["step"] == 3
+
+
+def test_validation_weights_only_crops_with_blur():
+    torch.manual_seed(0)
+    model = LMDViT(load_config("training/configs/lmdvit-fixture.yaml").model)
+    blurred = {"blur": torch.rand(3, 128, 128), "sharp": torch.rand(3, 128, 128), "mask": torch.ones(1, 128, 128)}
+    sharp = {**blurred, "mask": torch.zeros(1, 128, 128)}
+    one = train.validate(model, [blurred], 1, "cpu")
+    both = train.validate(model, [blurred, sharp], 2, "cpu")
+    assert abs(both["wpsnr"] - one["wpsnr"]) < 1e-6 and abs(both["wpsnr_in"] - one["wpsnr_in"]) < 1e-6
+    assert model.training
 
 
 def test_cosine_schedule_warms_up_then_decays():
