@@ -12,6 +12,7 @@ import type {
   RestoredInfo,
 } from '../../src-main/contract';
 import App from '../../src-renderer/App.svelte';
+import { restoredInfo } from './mask-fixture';
 
 function dataUrl(color: string): string {
   const canvas = document.createElement('canvas');
@@ -108,23 +109,16 @@ const MODELS: ModelInfo[] = [
   { id: 'official', name: 'Official', source: 'imported', variant: 'pruned', default: false },
 ];
 
-const restored: RestoredInfo = {
-  jobId: 'x',
-  url: dataUrl('#2080ff'),
-  view: smallView(dataUrl('#2080ff')),
-  width: 64,
-  height: 48,
-  provider: 'cpu',
-  fallbackReason: 'CUDA unavailable: test',
-  keptRatio: 0.532,
-  threshold: 0.5,
-  strength: 1,
-  seconds: 1.25,
-  tiles: { total: 2, run: 2, skipped: 0, size: 256 },
-  warnings: [],
-  region: undefined,
-  decisions: { count: 0, width: 0, height: 0, factor: 0, windows: [], data: new Uint8Array(0) },
-};
+const restored = restoredInfo(
+  { url: dataUrl('#2080ff'), view: smallView(dataUrl('#2080ff')), width: 64, height: 48 },
+  {
+    jobId: 'x',
+    fallbackReason: 'CUDA unavailable: test',
+    keptRatio: 0.532,
+    seconds: 1.25,
+    tiles: { total: 2, run: 2, skipped: 0, size: 256 },
+  },
+);
 
 const settle = async () => {
   for (let i = 0; i < 5; i++) await new Promise((resolve) => requestAnimationFrame(resolve));

@@ -8,6 +8,7 @@ import type {
   MenuCommand,
   PhotoInfo,
   ProgressEvent,
+  RestoredInfo,
   SaveMaskRequest,
 } from '../../src-main/contract';
 
@@ -47,6 +48,31 @@ export function photoInfo(
     },
     restored: undefined,
     hasMask: false,
+    ...extra,
+  };
+}
+
+/** A full restore of `photo` (its url, view and size) with no decisions; `extra` overrides any field. */
+export function restoredInfo(
+  photo: Pick<PhotoInfo, 'url' | 'view' | 'width' | 'height'>,
+  extra: Partial<RestoredInfo> = {},
+): RestoredInfo {
+  return {
+    jobId: 'run',
+    url: photo.url,
+    view: photo.view,
+    width: photo.width,
+    height: photo.height,
+    provider: 'cpu',
+    fallbackReason: undefined,
+    keptRatio: 0.5,
+    threshold: 0.5,
+    strength: 1,
+    seconds: 1,
+    tiles: { total: 1, run: 1, skipped: 0, size: 256 },
+    warnings: [],
+    region: undefined,
+    decisions: { count: 0, width: 0, height: 0, factor: 0, windows: [], data: new Uint8Array(0) },
     ...extra,
   };
 }

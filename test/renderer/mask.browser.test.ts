@@ -15,7 +15,7 @@ import type { Point } from '../../src-renderer/features/mask/raster';
 import { AppState } from '../../src-renderer/lib/app.svelte';
 import { commandFor } from '../../src-renderer/lib/shortcuts';
 import MaskHarness from './MaskHarness.svelte';
-import { grids, photoInfo, scriptedApi } from './mask-fixture';
+import { grids, photoInfo, restoredInfo, scriptedApi } from './mask-fixture';
 
 const settle = async () => {
   for (let i = 0; i < 4; i++) await new Promise((resolve) => requestAnimationFrame(resolve));
@@ -403,7 +403,7 @@ describe('mask editor', () => {
   it("draws each stage's processed cells on their photo rectangles and its window grid every windows[k] pixels", async () => {
     const run = grids(200, 150, { 4: [[20, 15]] });
     const photo = photoInfo('p1', 200, 150);
-    const { app, script } = await setup([{ ...photo, restored: { ...restoredOf(photo), decisions: run } }]);
+    const { app, script } = await setup([{ ...photo, restored: restoredInfo(photo, { decisions: run }) }]);
     expect(cellRects(detectResult(200, 150).decisions, 2)).toEqual([
       { x: 24, y: 16, width: 8, height: 8 },
       { x: 80, y: 40, width: 8, height: 8 },
@@ -629,23 +629,4 @@ describe('mask editor', () => {
 /** Byte-by-byte equality (expect's deep equality walks a 24 M-element array far too slowly). */
 function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && a.every((value, i) => value === b[i]);
-}
-
-function restoredOf(photo: PhotoInfo) {
-  return {
-    jobId: 'run',
-    url: photo.url,
-    view: photo.view,
-    width: photo.width,
-    height: photo.height,
-    provider: 'cpu',
-    fallbackReason: undefined,
-    keptRatio: 0.5,
-    threshold: 0.5,
-    strength: 1,
-    seconds: 1,
-    tiles: { total: 1, run: 1, skipped: 0, size: 256 },
-    warnings: [],
-    region: undefined,
-  };
 }

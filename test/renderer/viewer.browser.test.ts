@@ -3,10 +3,10 @@
 // following pan, cut at the photo's edges, on either side of the compare split, and gone again at fit.
 import { flushSync, mount, unmount } from 'svelte';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { PhotoInfo, RestoredInfo, ViewImage } from '../../src-main/contract';
+import type { PhotoInfo, ViewImage } from '../../src-main/contract';
 import { TILES_KEPT } from '../../src-renderer/features/viewer/tiles';
 import { AppState } from '../../src-renderer/lib/app.svelte';
-import { dataUrl, photoInfo, scriptedApi } from './mask-fixture';
+import { dataUrl, photoInfo, restoredInfo, scriptedApi } from './mask-fixture';
 import MaskHarness from './MaskHarness.svelte';
 
 const [W, H, T] = [6000, 4000, 1024];
@@ -195,23 +195,7 @@ describe('viewer tiles', () => {
   });
 
   it('draws the original tiles left of the split and the restored tiles right of it, under its clip', async () => {
-    const restored: RestoredInfo = {
-      jobId: 'run',
-      url: big.url,
-      view: bigView('result', '?v=run'),
-      width: W,
-      height: H,
-      provider: 'cpu',
-      fallbackReason: undefined,
-      keptRatio: 0.5,
-      threshold: 0.5,
-      strength: 1,
-      seconds: 1,
-      tiles: { total: 1, run: 1, skipped: 0, size: 256 },
-      warnings: [],
-      region: undefined,
-      decisions: { count: 0, width: 0, height: 0, factor: 0, windows: [], data: new Uint8Array(0) },
-    };
+    const restored = restoredInfo({ ...big, view: bigView('result', '?v=run') });
     const app = await setup({ ...big, restored });
     const after = document.querySelector<HTMLImageElement>('img[alt="Restored: big.jpg"]')!;
     expect(after.src).toBe(restored.view!.screenUrl);

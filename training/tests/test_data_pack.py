@@ -3,26 +3,12 @@ import json
 
 import numpy as np
 
-from training.data import build, pack, reader, synth
-from training.tests.test_data_synth import OBJECTS, PHOTOS
-
-
-def _tiny_set(root, n=6, size=64):
-    index = {}
-    for split in ("train", "val"):
-        (root / split).mkdir(parents=True)
-        metas = []
-        for i in range(n):
-            b, s, m, meta = synth.synth_sample([7, i, len(index)], PHOTOS, OBJECTS, size=size, kind="local")
-            build.save_triplet(str(root / split), i, b, s, m)
-            meta["id"] = f"{i:06d}"
-            metas.append(meta)
-        index[split] = metas
-    (root / "index.json").write_text(json.dumps(index))
+from training.data import pack, reader
+from training.tests.test_train import tiny_set
 
 
 def test_pack_budget_crops_and_reader(tmp_path):
-    _tiny_set(tmp_path / "set")
+    tiny_set(tmp_path / "set", n=6, size=64)
     out = tmp_path / "pack"
     pack.main(["--data", str(tmp_path / "set"), "--out", str(out), "--crop", "32", "--val", "2",
                "--max-mib", "0.012"])

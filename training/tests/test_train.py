@@ -12,12 +12,13 @@ from training.tests.test_data_synth import OBJECTS, PHOTOS
 
 
 def tiny_set(root, n=3, size=128):
+    """n local-blur triplets per split (train and val differ), in build.py's layout."""
     index = {}
     for split in ("train", "val"):
         (root / split).mkdir(parents=True)
         metas = []
         for i in range(n):
-            b, s, m, meta = synth.synth_sample([7, i], PHOTOS, OBJECTS, size=size, kind="local")
+            b, s, m, meta = synth.synth_sample([7, i, len(index)], PHOTOS, OBJECTS, size=size, kind="local")
             build.save_triplet(str(root / split), i, b, s, m)
             meta["id"] = f"{i:06d}"
             metas.append(meta)
