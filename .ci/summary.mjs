@@ -1,6 +1,6 @@
 // Prints the closing CI line `N passed, N failed`, summed over Vitest (JSON reports) and pytest (its summary
 // line). A runner that crashed without a report counts as one failure. Exits 1 when anything failed.
-// Usage: node .ci/summary.mjs <vitest-report.json> <pytest.log> <pytest exit code> [more vitest reports...]
+// Usage: node .ci/summary.mjs vitest:<report.json>... pytest:<log>:<exit code>...
 import { existsSync, readFileSync } from 'node:fs';
 
 function vitestCounts(reportPath) {
@@ -25,12 +25,12 @@ function pytestCounts(logPath, exitCode) {
   return { passed, failed };
 }
 
-const [reportPath, logPath, pytestExit, ...moreReports] = process.argv.slice(2);
-const runs = [
-  vitestCounts(reportPath),
-  pytestCounts(logPath, Number(pytestExit)),
-  ...moreReports.map(vitestCounts),
-];
+const runs = process.argv.slice(2).map((arg) => {
+  const [kind, path, exitCode] = arg.split(':');
+  if (kind === 'vitest' && path) return vitestCounts(path);
+  if (kind === 'pytest' && path) return pytestCounts(path, Number(exitCode));
+  throw new Error(`summary: unknown argument ${arg}`);
+});
 for (const run of runs) if (run.note) console.log(`note: ${run.note}`);
 const passed = runs.reduce((sum, r) => sum + r.passed, 0);
 const failed = runs.reduce((sum, r) => sum + r.failed, 0);

@@ -4,6 +4,7 @@ npm run export -- --config training/configs/X.yaml [--checkpoint F | --random-we
 """
 import argparse
 import hashlib
+import inspect
 import json
 import sys
 from pathlib import Path
@@ -71,10 +72,12 @@ def export_onnx(model: LMDViT, path: Path, dense: bool, size=(256, 256), fold: b
         grid = {2: "height_8", 3: "width_8"}
         axes = {"image": spatial, "guide": spatial, "restored": spatial, "confidence": spatial, "decisions": grid}
     graph.eval()  # a fresh wrapper is in training mode, and export restores the wrapper's mode afterwards
+    # The TorchScript exporter, which the contract tests cover; torch 2.9+ would otherwise use dynamo.
+    legacy = {"dynamo": False} if "dynamo" in inspect.signature(torch.onnx.export).parameters else {}
     with torch.no_grad():
         torch.onnx.export(
             graph, args, str(path), opset_version=OPSET, input_names=names, output_names=outs,
-            dynamic_axes=axes, do_constant_folding=fold,
+            dynamic_axes=axes, do_constant_folding=fold, **legacy,
         )
     model.eval()
     onnx.checker.check_model(str(path))

@@ -1,7 +1,8 @@
 """Train LMD-ViT on the synthetic local-blur set (training/data). Runs on torch 1.13 CPU and torch 2.x CUDA.
 
 /usr/bin/python3 -m training.train --config training/configs/X.yaml --data training/.data/synth \
-    --out training/runs/X [--resume training/runs/X/last.pt] [--steps N] [--device auto|cpu|cuda]
+    --out training/runs/X [--resume training/runs/X/last.pt | --init W.pt] [--steps N] [--batch N] [--lr X]
+    [--device auto|cpu|cuda] [--preload PROCESSES] [--max-minutes M]
 
 Every `save_every` steps it writes last.pt (model, optimiser, step, RNG) atomically; --resume continues
 from that step on the same cosine schedule. One JSON line per logged step goes to <out>/log.jsonl.
@@ -14,10 +15,9 @@ import sys
 import time
 from pathlib import Path
 
-import numpy as np
 import torch
 
-from .checkpoint import extract_state_dict
+from .checkpoint import extract_state_dict, read_checkpoint, save_training_state, set_rng_state
 from .config import load_config
 from .data.reader import SynthPairs
 from .losses import pruning_loss, reconstruction_loss
@@ -98,20 +98,6 @@ def reset_gate(model) -> None:
     conv.bias[3].zero_()
 
 
-def save_checkpoint(path: Path, model, optimizer, step: int, hp: dict, cfg_path: str) -> None:
-    tmp = path.with_suffix(".tmp")
-    state = {
-        "model": model.state_dict(),
-        "optimizer": optimizer.state_dict(),
-        "step": step,
-        "hp": hp,
-        "config": cfg_path,
-        "rng": {"torch": torch.get_rng_state(), "python": random.getstate(), "numpy": np.random.get_state()},
-    }
-    torch.save(state, tmp)
-    tmp.replace(path)
-
-
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.strip().splitlines()[0])
     p.add_argument("--config", required=True)
@@ -122,6 +108,10 @@ def main(argv=None) -> int:
     p.add_argument("--reset-gate", action="store_true",
                    help="with --init: reopen the output gate (gate channel's weights 0, so sigmoid 0.5)")
     p.add_argument("--steps", type=int, help="total steps (overrides the config)")
+    p.add_argument("--batch", type=int, help="crops per step (overrides the config; a GPU wants more than a CPU)")
+    p.add_argument("--lr", type=float, help="peak learning rate (overrides the config)")
+    p.add_argument("--preload", type=int, default=0,
+                   help="decode the training set into memory first, with this many processes (GPU runs)")
     p.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"])
     p.add_argument("--threads", type=int, default=0, help="CPU threads for torch (0: torch's default)")
     p.add_argument("--max-minutes", type=float, help="save and stop after this much wall time (a device command's"
@@ -130,12 +120,16 @@ def main(argv=None) -> int:
 
     cfg = load_config(args.config)
     hp = {**DEFAULTS, **cfg.train}
-    if args.steps:
-        hp["steps"] = args.steps
+    for key in ("steps", "batch", "lr"):
+        if getattr(args, key):
+            hp[key] = getattr(args, key)
     device = torch.device("cuda" if args.device == "auto" and torch.cuda.is_available() else
                           ("cpu" if args.device == "auto" else args.device))
     if args.threads:
         torch.set_num_threads(args.threads)
+    if device.type == "cuda":  # TF32 matmuls and convolutions: several times faster, ample for training
+        torch.backends.cuda.matmul.allow_tf32 = True
+        torch.backends.cudnn.allow_tf32 = True
     torch.manual_seed(hp["seed"])
     rng = random.Random(hp["seed"])
     out = Path(args.out)
@@ -147,20 +141,18 @@ def main(argv=None) -> int:
                                   weight_decay=hp["weight_decay"])
     step = 0
     if args.resume:
-        state = torch.load(args.resume, map_location=device)
+        state = read_checkpoint(args.resume, map_location=device)
         model.load_state_dict(state["model"])
         optimizer.load_state_dict(state["optimizer"])
         step = state["step"]
-        torch.set_rng_state(state["rng"]["torch"])
-        random.setstate(state["rng"]["python"])
-        np.random.set_state(state["rng"]["numpy"])
+        set_rng_state(state["rng"])
         rng.seed(hp["seed"] + step)
     elif args.init:
-        model.load_state_dict(extract_state_dict(torch.load(args.init, map_location=device)))
+        model.load_state_dict(extract_state_dict(read_checkpoint(args.init, map_location=device)))
         if args.reset_gate:
             reset_gate(model)
 
-    train_set = SynthPairs(args.data, "train", crop=hp["crop"], seed=hp["seed"] + step)
+    train_set = SynthPairs(args.data, "train", crop=hp["crop"], seed=hp["seed"] + step, preload=args.preload)
     stream = batches(train_set, hp["batch"], rng)
     log = open(out / "log.jsonl", "a")
     t_start, t_log = time.time(), time.time()
@@ -187,7 +179,7 @@ def main(argv=None) -> int:
             log.flush()
         out_of_time = args.max_minutes is not None and time.time() - t_start > 60 * args.max_minutes
         if step % hp["save_every"] == 0 or step == hp["steps"] or out_of_time:
-            save_checkpoint(out / "last.pt", model, optimizer, step, hp, cfg.path)
+            save_training_state(out / "last.pt", model, optimizer, step, hp, cfg.path)
         if step % hp["val_every"] == 0 or step == hp["steps"]:
             # The same crops every time (a fresh reader, fixed seed), so validations compare across steps.
             val_set = SynthPairs(args.data, "val", crop=hp["crop"], augment=False, seed=1)

@@ -8,6 +8,7 @@ numpy side: uint8 arrays, blur/sharp HxWx3 RGB, mask HxW in {0, 255}.
 torch side: float32 tensors in [0, 1], blur/sharp 3xHxW, mask 1xHxW in {0, 1}.
 """
 import json
+import multiprocessing as mp
 import os
 
 import numpy as np
@@ -47,13 +48,20 @@ class SynthPairs:
 
     crop: optional square crop size (random; blur_aware share centred on blur), with random
     horizontal flips when augment=True. Without crop, whole images are returned.
+    preload: decode every triplet once, with that many processes (0: read from disk on each access). A GPU
+    step takes less time than decoding a batch of PNGs; 10,000 256x256 triplets hold about 2 GiB.
     """
 
-    def __init__(self, root, split, crop=None, blur_aware=0.5, augment=True, seed=0):
+    def __init__(self, root, split, crop=None, blur_aware=0.5, augment=True, seed=0, preload=0):
         self.root, self.split, self.crop = root, split, crop
         self.blur_aware, self.augment = blur_aware, augment
         self.meta = read_index(root)[split]
         self.rng = np.random.default_rng(seed)
+        self.cache = None
+        if preload:
+            ids = [(root, split, m["id"]) for m in self.meta]
+            with mp.get_context("fork").Pool(preload) as pool:
+                self.cache = pool.starmap(load_triplet, ids, chunksize=32)
 
     def __len__(self):
         return len(self.meta)
@@ -61,7 +69,10 @@ class SynthPairs:
     def __getitem__(self, i):
         import torch  # only the torch side needs it
 
-        blur, sharp, mask = load_triplet(self.root, self.split, self.meta[i]["id"])
+        if self.cache is not None:
+            blur, sharp, mask = self.cache[i]
+        else:
+            blur, sharp, mask = load_triplet(self.root, self.split, self.meta[i]["id"])
         if self.crop:
             y, x = blur_aware_box(self.rng, mask, self.crop, self.rng.random() < self.blur_aware)
             sl = (slice(y, y + self.crop), slice(x, x + self.crop))

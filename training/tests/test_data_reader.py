@@ -25,6 +25,11 @@ def test_build_layout_roundtrip(tmp_path):
     item = ds[0]
     assert tuple(item["blur"].shape) == (3, 32, 32) and tuple(item["mask"].shape) == (1, 32, 32)
     assert float(item["blur"].max()) <= 1.0 and set(item["mask"].unique().tolist()) <= {0.0, 1.0}
+    preloaded = reader.SynthPairs(str(tmp_path), "train", crop=32, preload=2)
+    from_disk = reader.SynthPairs(str(tmp_path), "train", crop=32)
+    for i in [0, 1, 2, 0]:  # the same crops and flips from the same seed
+        a, b = preloaded[i], from_disk[i]
+        assert all(a[k].equal(b[k]) for k in ("blur", "sharp", "mask"))
 
 
 def test_split_is_by_whole_photo():
