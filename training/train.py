@@ -135,6 +135,8 @@ def main(argv=None) -> int:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
 
+    # Before CUDA starts: preloading forks worker processes.
+    train_set = SynthPairs(args.data, "train", crop=hp["crop"], preload=args.preload)
     model = LMDViT(cfg.model).to(device).train()
     model.set_predictor_grad(hp["predictor_grad"])
     optimizer = torch.optim.AdamW(model.parameters(), lr=hp["lr"], betas=(0.9, 0.999),
@@ -152,7 +154,7 @@ def main(argv=None) -> int:
         if args.reset_gate:
             reset_gate(model)
 
-    train_set = SynthPairs(args.data, "train", crop=hp["crop"], seed=hp["seed"] + step, preload=args.preload)
+    train_set.reseed(hp["seed"] + step)
     stream = batches(train_set, hp["batch"], rng)
     log = open(out / "log.jsonl", "a")
     t_start, t_log = time.time(), time.time()

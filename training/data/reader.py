@@ -66,6 +66,10 @@ class SynthPairs:
     def __len__(self):
         return len(self.meta)
 
+    def reseed(self, seed):
+        """Crops and flips from this seed on (a resumed run picks up where it was)."""
+        self.rng = np.random.default_rng(seed)
+
     def __getitem__(self, i):
         import torch  # only the torch side needs it
 

@@ -93,3 +93,18 @@ def test_cosine_schedule_warms_up_then_decays():
     assert lrs[0] < lrs[9] == hp["lr"]
     assert all(a >= b for a, b in zip(lrs[10:], lrs[11:]))
     assert abs(lrs[-1] - hp["min_lr"]) < 1e-5
+
+
+def test_preloaded_set_and_overrides_train_the_same_as_reading_from_disk(tmp_path):
+    tiny_set(tmp_path / "data", n=2)
+    tiny_config(tmp_path / "cfg.yaml")
+    args = ["--config", str(tmp_path / "cfg.yaml"), "--data", str(tmp_path / "data"), "--batch", "1", "--lr", "0.01"]
+    assert train.main(args + ["--out", str(tmp_path / "disk")]) == 0
+    assert train.main(args + ["--out", str(tmp_path / "mem"), "--preload", "2"]) == 0
+
+    def losses(run):
+        return [json.loads(s)["loss"] for s in (tmp_path / run / "log.jsonl").read_text().splitlines() if '"loss"' in s]
+
+    assert len(losses("disk")) == 3 and losses("disk") == losses("mem")
+    hp = torch.load(tmp_path / "mem" / "last.pt")["hp"]
+    assert hp["batch"] == 1 and hp["lr"] == 0.01
