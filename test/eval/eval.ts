@@ -2,14 +2,15 @@
 // Quality and pruning of a model folder on the held-out synthetic set (training/data's layout), through the
 // same ONNX pipeline the app runs (tiling, guide, blending): PSNR/SSIM, their blur-weighted versions, the PSNR of
 // the unblurred region against the input (how well sharp areas are left alone), pruning precision/recall of the
-// finest stage's windows against the mask, kept ratio (also on crops with no blur at all) and seconds.
+// finest stage's windows against the mask (and of each stage's), kept ratio (also on crops with no blur at all)
+// and seconds.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { decodePhoto } from '../../src-main/imaging';
 import { loadModelDir } from '../../src-main/inference';
 import { restore } from '../../src-main/inference/pipeline';
-import { psnr, pruningCounts, ssim, type Rgb8 } from './metrics';
+import { addCounts, psnr, pruningCounts, rates, ssim, type Counts, type Rgb8 } from './metrics';
 
 interface Row {
   kind: Sample['kind'];
@@ -23,6 +24,8 @@ interface Row {
   wssimIn: number;
   unblurredVsInput: number;
   keptRatio: number;
+  /** Share of the image each stage's plain-window decision keeps. */
+  stageKept: number[];
   seconds: number;
 }
 
@@ -61,7 +64,8 @@ const mean = (xs: number[]) => {
 async function evaluateSplit(split: string, samples: Sample[], threshold: number | undefined) {
   const model = await loadModelDir(args.model!);
   const rows: Row[] = [];
-  let counts = { tp: 0, fp: 0, fn: 0, tn: 0 };
+  const zero: Counts = { tp: 0, fp: 0, fn: 0, tn: 0 };
+  const stageCounts: Counts[] = [];
   for (const s of samples) {
     const stem = join(args.data, split, s.id);
     const [blur, sharp, mask] = await Promise.all([
@@ -77,15 +81,14 @@ async function evaluateSplit(split: string, samples: Sample[], threshold: number
     const out: Rgb8 = { width: blur.width, height: blur.height, data: result.pixels.data as Uint8Array };
     const unblurred = mask.map((m) => 1 - m);
     const d = result.decisions!;
-    const c = pruningCounts(
-      mask,
-      blur.width,
-      blur.height,
-      d.data.subarray(0, d.width * d.height),
-      d.width,
-      d.factor,
-    );
-    counts = { tp: counts.tp + c.tp, fp: counts.fp + c.fp, fn: counts.fn + c.fn, tn: counts.tn + c.tn };
+    const cells = d.width * d.height;
+    const stageKept: number[] = [];
+    for (let k = 0; k < d.count; k++) {
+      const map = d.data.subarray(k * cells, (k + 1) * cells);
+      const c = pruningCounts(mask, blur.width, blur.height, map, d.width, d.factor);
+      stageCounts[k] = addCounts(stageCounts[k] ?? zero, c);
+      stageKept.push((c.tp + c.fp) / mask.length);
+    }
     rows.push({
       kind: s.kind,
       psnr: psnr(out, sharp),
@@ -98,11 +101,13 @@ async function evaluateSplit(split: string, samples: Sample[], threshold: number
       wssimIn: ssim(blur, sharp, mask),
       unblurredVsInput: psnr(out, blur, unblurred),
       keptRatio: result.keptRatio,
+      stageKept,
       seconds: result.seconds,
     });
   }
-  const avg = (key: Exclude<keyof Row, 'kind'>, kinds?: string[]) =>
+  const avg = (key: Exclude<keyof Row, 'kind' | 'stageKept'>, kinds?: string[]) =>
     mean(rows.filter((r) => !kinds || kinds.includes(r.kind)).map((r) => r[key]));
+  const finest = rates(stageCounts[0] ?? zero);
   return {
     split,
     samples: rows.length,
@@ -118,12 +123,18 @@ async function evaluateSplit(split: string, samples: Sample[], threshold: number
     weightedPsnrInput: avg('wpsnrIn', ['local', 'global']),
     weightedSsimInput: avg('wssimIn', ['local', 'global']),
     unblurredPsnrVsInput: avg('unblurredVsInput', ['local', 'none']),
-    pruningPrecision: counts.tp + counts.fp ? counts.tp / (counts.tp + counts.fp) : null,
-    pruningRecall: counts.tp + counts.fn ? counts.tp / (counts.tp + counts.fn) : null,
-    pruningAccuracy: (counts.tp + counts.tn) / (counts.tp + counts.fp + counts.fn + counts.tn),
+    pruningPrecision: finest.precision,
+    pruningRecall: finest.recall,
+    pruningAccuracy: finest.accuracy,
     keptRatio: avg('keptRatio'),
     keptRatioNoBlur: avg('keptRatio', ['none']),
     secondsPerImage: avg('seconds'),
+    // Per stage (encoder 0-3, bottleneck, decoder 0-3): its plain windows against the mask, and its kept
+    // share on crops without blur.
+    stages: stageCounts.map((c, k) => ({
+      ...rates(c),
+      keptNoBlur: mean(rows.filter((r) => r.kind === 'none').map((r) => r.stageKept[k]!)),
+    })),
   };
 }
 

@@ -1,6 +1,6 @@
 // The evaluation metrics on images whose values are known exactly.
 import { describe, expect, it } from 'vitest';
-import { pruningCounts, psnr, ssim, type Rgb8 } from './metrics';
+import { addCounts, pruningCounts, psnr, rates, ssim, type Rgb8 } from './metrics';
 
 function image(width: number, height: number, value: (i: number) => number): Rgb8 {
   return { width, height, data: Uint8Array.from({ length: width * height * 3 }, (_, i) => value(i)) };
@@ -32,5 +32,11 @@ describe('evaluation metrics', () => {
     const mask = Float32Array.from({ length: 16 * 16 }, (_, p) => (p % 16 < 8 ? 1 : 0)); // left half blurred
     const map = Float32Array.from([1, 0, 1, 1]); // 2x2 grid of 8-px cells: top-right also kept
     expect(pruningCounts(mask, 16, 16, map, 2, 8)).toEqual({ tp: 128, fp: 64, fn: 0, tn: 64 });
+  });
+
+  it('rates sum counts over crops and leave precision undefined when nothing is kept', () => {
+    const both = addCounts({ tp: 128, fp: 64, fn: 0, tn: 64 }, { tp: 0, fp: 0, fn: 64, tn: 192 });
+    expect(rates(both)).toEqual({ precision: 128 / 192, recall: 128 / 192, accuracy: 384 / 512 });
+    expect(rates({ tp: 0, fp: 0, fn: 0, tn: 5 })).toEqual({ precision: null, recall: null, accuracy: 1 });
   });
 });

@@ -142,3 +142,21 @@ export function pruningCounts(
     }
   return { tp, fp, fn, tn };
 }
+
+export type Counts = ReturnType<typeof pruningCounts>;
+
+export const addCounts = (a: Counts, b: Counts): Counts => ({
+  tp: a.tp + b.tp,
+  fp: a.fp + b.fp,
+  fn: a.fn + b.fn,
+  tn: a.tn + b.tn,
+});
+
+/** Precision, recall and accuracy of kept windows against blurred pixels (null where undefined). */
+export function rates(c: Counts) {
+  return {
+    precision: c.tp + c.fp ? c.tp / (c.tp + c.fp) : null,
+    recall: c.tp + c.fn ? c.tp / (c.tp + c.fn) : null,
+    accuracy: (c.tp + c.tn) / (c.tp + c.fp + c.fn + c.tn),
+  };
+}
