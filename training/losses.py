@@ -34,7 +34,8 @@ def reconstruction_loss(out, gt, mask, blur_weight: float = 4.0, fft_weight: flo
     w_ssim = w[..., 5:-5, 5:-5]
     ssim = 1.0 - (ssim_map(out, gt) * w_ssim).sum() / w_ssim.sum()
     fft = (torch.fft.rfft2(out) - torch.fft.rfft2(gt)).abs().mean()
-    return l1 + ssim + fft_weight * fft, {"l1": l1.item(), "ssim": ssim.item(), "fft": fft.item()}
+    # Detached tensors, not floats: .item() on every step would make the CPU wait for the GPU each time.
+    return l1 + ssim + fft_weight * fft, {"l1": l1.detach(), "ssim": ssim.detach(), "fft": fft.detach()}
 
 
 def pruning_loss(probs, mask: torch.Tensor) -> torch.Tensor:

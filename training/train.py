@@ -174,7 +174,8 @@ def main(argv=None) -> int:
         step += 1
         if step % hp["log_every"] == 0:
             now = time.time()
-            entry = {"step": step, "loss": loss.item(), "prune": prune.item(), **parts, "lr": lr,
+            entry = {"step": step, "loss": loss.item(), "prune": prune.item(),
+                     **{k: v.item() for k, v in parts.items()}, "lr": lr,
                      "kept": result["kept_ratio"].item(), "s_per_step": (now - t_log) / hp["log_every"]}
             t_log = now
             log.write(json.dumps(entry) + "\n")
