@@ -17,8 +17,8 @@ def read_checkpoint(path, map_location="cpu") -> dict:
     try:
         return torch.load(Path(path), map_location=map_location)
     except pickle.UnpicklingError as e:
-        raise ValueError(f"{path}: not a weights-only checkpoint (it holds objects other than tensors and plain "
-                         f"values; files written before Deblur Studio 1.2 hold a numpy RNG state): {e}") from None
+        raise ValueError(f"{path}: torch refused to load it weights-only (older training checkpoints held a numpy "
+                         f"RNG state: load and save it once with torch 1.13): {e}") from None
 
 
 def extract_state_dict(obj) -> dict:
