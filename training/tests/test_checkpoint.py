@@ -3,6 +3,7 @@ import random
 import zipfile
 
 import numpy as np
+import pytest
 import torch
 
 from training import checkpoint
@@ -49,3 +50,11 @@ def test_rng_state_round_trips_through_a_checkpoint(tmp_path):
     assert random.random() == expected[1]
     assert np.array_equal(np.random.rand(3), expected[2])
     assert state["step"] == 1 and state["config"] == "cfg.yaml"
+
+
+@pytest.mark.skipif(tuple(int(p) for p in torch.__version__.split(".")[:2]) < (2, 6),
+                    reason="torch loads weights-only by default from 2.6 on")
+def test_a_checkpoint_torch_refuses_gets_a_clear_error(tmp_path):
+    torch.save({"model": {}, "rng": {"numpy": np.random.get_state()}}, tmp_path / "old.pt")
+    with pytest.raises(ValueError, match="refused to load it weights-only"):
+        checkpoint.read_checkpoint(tmp_path / "old.pt")
