@@ -120,6 +120,23 @@ def build_manifest(cfg, model_id: str, name: str, dense: bool, weights: str, sha
     }
 
 
+SPLITS = {"val": "val256", "val_full": "valFullPhotos"}
+DIGITS = {"samples": 0, "psnr": 2, "ssim": 4, "psnrInput": 2, "weightedPsnr": 2, "weightedSsim": 4,
+          "weightedPsnrInput": 2, "unblurredPsnrVsInput": 2, "pruningPrecision": 3, "pruningRecall": 3,
+          "keptRatio": 3, "keptRatioNoBlur": 3, "secondsPerImage": 2}
+
+
+def manifest_metrics(report: dict, model_id: str) -> dict:
+    """The manifest's summary of an `npm run eval -- --json` report (rounded; per split)."""
+    if "splits" not in report:
+        return report  # already a summary
+    out = {"evaluatedWith": f"npm run eval -- --model models/{model_id} --json"}
+    for split in report["splits"]:
+        row = {k: (None if split.get(k) is None else round(split[k], d) if d else split[k]) for k, d in DIGITS.items()}
+        out[SPLITS.get(split["split"], split["split"])] = row
+    return out
+
+
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(prog="npm run export --", description=__doc__.strip().splitlines()[0])
     p.add_argument("--config", required=True, help="training/configs/<model>.yaml")
@@ -133,7 +150,7 @@ def main(argv=None) -> int:
     p.add_argument("--tile", type=int, default=512, help="recommended tile size in pixels")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--default", action="store_true", help="mark as the app's default model")
-    p.add_argument("--metrics", help="a JSON file of measured metrics (npm run eval) for the manifest")
+    p.add_argument("--metrics", help="the JSON report of `npm run eval -- --json` (or its summary) for the manifest")
     p.add_argument("--version", default="1.0.0", help="the model's version, raised with every retrained release")
     args = p.parse_args(argv)
 
@@ -150,7 +167,7 @@ def main(argv=None) -> int:
     model_id = args.id or (cfg.name + ("-dense" if args.dense else ""))
     extra = {"default": bool(args.default), "version": args.version}
     if args.metrics:
-        extra["metrics"] = json.loads(Path(args.metrics).read_text())
+        extra["metrics"] = manifest_metrics(json.loads(Path(args.metrics).read_text()), model_id)
     write_model_folder(
         model, cfg, Path(args.out), args.dense, model_id, args.name or model_id, weights, args.tile, extra
     )

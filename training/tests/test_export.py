@@ -1,5 +1,6 @@
 """ONNX export: the contract's inputs and outputs, dynamic sizes, manifest with the file's sha256."""
 import json
+from pathlib import Path
 
 import onnx
 import pytest
@@ -58,3 +59,11 @@ def test_export_leaves_the_model_in_evaluation_mode(tmp_path):
 def test_export_needs_weights(tmp_path):
     with pytest.raises(SystemExit):
         export.main(["--config", CONFIG, "--out", str(tmp_path)])
+
+
+def test_shipped_manifest_metrics_are_the_committed_eval_report():
+    report = json.loads(Path("docs/models/lmdvit-e8-eval.json").read_text())
+    manifest = json.loads(Path("models/lmdvit-e8/manifest.json").read_text())
+    assert report["model"] == "models/lmdvit-e8"
+    assert export.manifest_metrics(report, "lmdvit-e8") == manifest["metrics"]
+    assert export.manifest_metrics(manifest["metrics"], "lmdvit-e8") == manifest["metrics"]
