@@ -1,6 +1,7 @@
 """The trainer runs, checkpoints atomically and resumes, on a tiny generated set (CPU, seconds)."""
 import json
 
+import pytest
 import torch
 import yaml
 
@@ -105,6 +106,8 @@ def test_preloaded_set_and_overrides_train_the_same_as_reading_from_disk(tmp_pat
     def losses(run):
         return [json.loads(s)["loss"] for s in (tmp_path / run / "log.jsonl").read_text().splitlines() if '"loss"' in s]
 
-    assert len(losses("disk")) == 3 and losses("disk") == losses("mem")
+    # Equal on the CPU; approx, because the GPU machine runs this file as its smoke test (CUDA backward kernels
+    # add in any order). Different crops would differ by far more.
+    assert len(losses("disk")) == 3 and losses("disk") == pytest.approx(losses("mem"), rel=1e-4)
     hp = torch.load(tmp_path / "mem" / "last.pt")["hp"]
     assert hp["batch"] == 1 and hp["lr"] == 0.01
