@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 import torch
+import torch.nn.functional as F
 
 from .checkpoint import extract_state_dict, read_checkpoint, save_training_state, set_rng_state
 from .config import load_config
@@ -64,12 +65,15 @@ def batches(dataset, batch: int, rng: random.Random):
 
 @torch.no_grad()
 def validate(model, dataset, n: int, device) -> dict:
-    """PSNR and blur-weighted PSNR of the output and of the input, on the first n validation crops (the weighted
-    ones averaged over the crops that have blur)."""
+    """On the first n validation crops: PSNR and blur-weighted PSNR of the output and of the input (the weighted
+    ones averaged over the crops that have blur), the kept ratio (also on crops without blur: `kept_sharp`),
+    and the precision and recall of all nine stages' plain-window decisions against the blurred pixels."""
     model.eval()
-    sums = {"psnr": 0.0, "wpsnr": 0.0, "wpsnr_in": 0.0, "kept": 0.0}
+    sums = {"psnr": 0.0, "wpsnr": 0.0, "wpsnr_in": 0.0, "kept": 0.0, "kept_sharp": 0.0}
+    counts = {"tp": 0.0, "fp": 0.0, "fn": 0.0}
     blurred = 0
-    for i in range(min(n, len(dataset))):
+    crops = min(n, len(dataset))
+    for i in range(crops):
         s = dataset[i]
         blur, sharp, mask = (s[k][None].to(device) for k in ("blur", "sharp", "mask"))
         out = model(blur)
@@ -83,11 +87,19 @@ def validate(model, dataset, n: int, device) -> dict:
             sums["wpsnr"] += 10 * math.log10(1 / max(wm, 1e-10))
             sums["wpsnr_in"] += 10 * math.log10(1 / max(wi, 1e-10))
             blurred += 1
+        else:
+            sums["kept_sharp"] += out["kept_ratio"].item()
         sums["kept"] += out["kept_ratio"].item()
+        kept = F.interpolate(out["decisions"], scale_factor=float(model.cfg.window), mode="nearest")  # (1,9,H,W)
+        counts["tp"] += (kept * mask).sum().item()
+        counts["fp"] += (kept * (1 - mask)).sum().item()
+        counts["fn"] += ((1 - kept) * mask).sum().item()
     model.train()
-    crops = min(n, len(dataset))
+    tp, fp, fn = counts["tp"], counts["fp"], counts["fn"]
     return {"psnr": sums["psnr"] / crops, "kept": sums["kept"] / crops,
-            "wpsnr": sums["wpsnr"] / max(1, blurred), "wpsnr_in": sums["wpsnr_in"] / max(1, blurred)}
+            "kept_sharp": sums["kept_sharp"] / (crops - blurred) if crops > blurred else None,
+            "wpsnr": sums["wpsnr"] / max(1, blurred), "wpsnr_in": sums["wpsnr_in"] / max(1, blurred),
+            "precision": tp / (tp + fp) if tp + fp else None, "recall": tp / (tp + fn) if tp + fn else None}
 
 
 @torch.no_grad()

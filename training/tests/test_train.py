@@ -85,6 +85,10 @@ def test_validation_weights_only_crops_with_blur():
     one = train.validate(model, [blurred], 1, "cpu")
     both = train.validate(model, [blurred, sharp], 2, "cpu")
     assert abs(both["wpsnr"] - one["wpsnr"]) < 1e-6 and abs(both["wpsnr_in"] - one["wpsnr_in"]) < 1e-6
+    assert one["kept_sharp"] is None and both["kept_sharp"] == train.validate(model, [sharp], 1, "cpu")["kept"]
+    assert one["precision"] in (1.0, None)  # every pixel is blurred: whatever is kept is right
+    assert both["recall"] == one["recall"] and 0 <= one["recall"] <= 1
+    assert both["precision"] is None or both["precision"] <= (one["precision"] or 1)
     assert model.training
 
 
