@@ -5,7 +5,8 @@
 set -uo pipefail
 export PIP_DISABLE_PIP_VERSION_CHECK=1
 log="$1"
-venv="${TORCH2_VENV:-.ci/torch2-venv}"
+# Outside the working tree: ESLint and the other gates would walk its site-packages (torch ships .js files).
+venv="${TORCH2_VENV:-${XDG_CACHE_HOME:-$HOME/.cache}/deblur-studio/torch2-venv}"
 links=()
 for d in /opt/pypi/files /opt/pypi-more/files /opt/wheels; do
   [ -d "$d" ] && links+=(--find-links "$d")
