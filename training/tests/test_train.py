@@ -52,6 +52,27 @@ def test_train_checkpoint_and_resume(tmp_path):
     assert not list((tmp_path / "run").glob("*.tmp"))
 
 
+def test_two_processes_train_one_model(tmp_path):
+    """--procs 2: each process takes half the batch; rank 0 alone logs and saves, and resume works the same."""
+    tiny_set(tmp_path / "data")
+    tiny_config(tmp_path / "cfg.yaml")
+    args = ["--config", str(tmp_path / "cfg.yaml"), "--data", str(tmp_path / "data"), "--out", str(tmp_path / "run"),
+            "--procs", "2", "--threads", "1"]
+    assert train.main(args) == 0
+    assert torch.load(tmp_path / "run" / "last.pt")["step"] == 3
+    assert train.main(args + ["--resume", str(tmp_path / "run" / "last.pt"), "--steps", "4"]) == 0
+    lines = [json.loads(s) for s in (tmp_path / "run" / "log.jsonl").read_text().splitlines()]
+    assert [e["step"] for e in lines if "loss" in e] == [1, 2, 3, 4]
+    assert torch.load(tmp_path / "run" / "last.pt")["step"] == 4
+
+
+def test_procs_need_an_even_split(tmp_path, capsys):
+    tiny_config(tmp_path / "cfg.yaml")  # batch 2
+    with pytest.raises(SystemExit):
+        train.main(["--config", str(tmp_path / "cfg.yaml"), "--out", str(tmp_path / "run"), "--procs", "3"])
+    assert "split evenly" in capsys.readouterr().err
+
+
 def test_init_with_reset_gate_reopens_the_output_gate(tmp_path):
     tiny_set(tmp_path / "data", n=2)
     tiny_config(tmp_path / "cfg.yaml")
