@@ -66,14 +66,13 @@ def average_gradients(model, stop: bool) -> bool:
     return bool(flat[-1] > 0)
 
 
-def check_in_step(model) -> None:
-    """Raise if the replicas' weights have drifted apart (they must stay bit-identical)."""
+def check_replicas_agree(model) -> None:
+    """Raise if the replicas' weights have drifted apart: they must stay bit-identical (checked at saves only)."""
     if world_size() == 1:
         return
-    flat = torch.cat([t.reshape(-1).double() for t in model.state_dict().values()])
-    mine = torch.stack([flat.sum(), (flat * flat).sum()])
-    mine_max, mine_min = mine.clone(), mine.clone()
-    dist.all_reduce(mine_max, op=dist.ReduceOp.MAX)
-    dist.all_reduce(mine_min, op=dist.ReduceOp.MIN)
-    if not torch.equal(mine_max, mine_min):
-        raise RuntimeError(f"training replicas diverged: weight checksums {mine_min.tolist()} .. {mine_max.tolist()}")
+    highest = torch.cat([t.reshape(-1).double() for t in model.state_dict().values()])
+    lowest = highest.clone()
+    dist.all_reduce(highest, op=dist.ReduceOp.MAX)
+    dist.all_reduce(lowest, op=dist.ReduceOp.MIN)
+    if not torch.equal(highest, lowest):
+        raise RuntimeError(f"training replicas diverged: weights differ by up to {(highest - lowest).max().item():g}")

@@ -24,7 +24,7 @@ from .config import load_config
 from .data.reader import SynthPairs
 from .losses import pruning_loss, reconstruction_loss
 from .model import LMDViT
-from .parallel import average_gradients, broadcast_parameters, check_in_step, launch
+from .parallel import average_gradients, broadcast_parameters, check_replicas_agree, launch
 
 DEFAULTS = {
     "crop": 128,
@@ -216,7 +216,7 @@ def train(rank: int, world: int, args) -> None:
         step += 1
         saving = step % hp["save_every"] == 0 or step == hp["steps"] or out_of_time
         if saving:
-            check_in_step(model)
+            check_replicas_agree(model)
         if rank:
             if out_of_time:
                 break

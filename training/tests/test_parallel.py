@@ -21,11 +21,11 @@ def _average(rank, world, out):
 def _drift(rank, world):
     model = torch.nn.Linear(3, 2)
     parallel.broadcast_parameters(model)
-    parallel.check_in_step(model)  # equal after the broadcast
+    parallel.check_replicas_agree(model)  # equal after the broadcast
     if rank == 1:
         with torch.no_grad():
             model.bias[0] += 1e-6
-    parallel.check_in_step(model)
+    parallel.check_replicas_agree(model)
 
 
 def test_two_processes_average_gradients_and_share_the_stop_flag(tmp_path):
