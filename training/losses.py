@@ -28,6 +28,18 @@ def blur_weights(mask: torch.Tensor, blur_weight: float) -> torch.Tensor:
     return 1.0 + blur_weight * mask
 
 
+def training_target(blur, sharp, mask, unblurred: str = "input"):
+    """What the network should output. The synthetic sharp image has no sensor noise or JPEG; asking for it
+    outside the blur teaches the network to denoise everywhere, and since that needs every window processed it
+    also teaches the predictors to keep sharp windows. With "input", unblurred pixels target the input itself
+    (leave them alone, as the app does); blurred ones still target the sharp image. "sharp": the old target."""
+    if unblurred == "sharp":
+        return sharp
+    if unblurred != "input":
+        raise ValueError(f'unblurred_target must be "input" or "sharp", not {unblurred!r}')
+    return torch.where(mask > 0.5, sharp, blur)
+
+
 def reconstruction_loss(out, gt, mask, blur_weight: float = 4.0, fft_weight: float = 0.1):
     w = blur_weights(mask, blur_weight)
     l1 = ((out - gt).abs() * w).sum() / (w.sum() * out.shape[1])

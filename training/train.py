@@ -22,7 +22,7 @@ import torch.nn.functional as F
 from .checkpoint import extract_state_dict, read_checkpoint, save_training_state, set_rng_state
 from .config import load_config
 from .data.reader import SynthPairs
-from .losses import pruning_loss, reconstruction_loss
+from .losses import pruning_loss, reconstruction_loss, training_target
 from .model import LMDViT
 from .parallel import average_gradients, broadcast_parameters, check_replicas_agree, launch
 
@@ -35,6 +35,7 @@ DEFAULTS = {
     "weight_decay": 0.02,
     "warmup": 200,
     "blur_weight": 4.0,
+    "unblurred_target": "input",  # losses.training_target
     "pruning_weight": 0.5,
     "predictor_grad": 1.0,
     "save_every": 200,
@@ -204,7 +205,8 @@ def train(rank: int, world: int, args) -> None:
             group["lr"] = lr
         b = {k: v.to(device) for k, v in next(stream).items()}
         result = model(b["blur"])
-        rec, parts = reconstruction_loss(result["restored"], b["sharp"], b["mask"], hp["blur_weight"])
+        target = training_target(b["blur"], b["sharp"], b["mask"], hp["unblurred_target"])
+        rec, parts = reconstruction_loss(result["restored"], target, b["mask"], hp["blur_weight"])
         prune = pruning_loss(result["probs"], b["mask"])
         loss = rec + hp["pruning_weight"] * prune
         optimizer.zero_grad(set_to_none=True)

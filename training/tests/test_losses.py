@@ -1,7 +1,8 @@
 """The paper's losses: values where they are known exactly, and the balanced pruning loss's optimum."""
+import pytest
 import torch
 
-from training.losses import pruning_loss, reconstruction_loss, ssim_map
+from training.losses import pruning_loss, reconstruction_loss, ssim_map, training_target
 
 
 def test_identical_images_have_zero_reconstruction_loss_and_ssim_one():
@@ -19,6 +20,20 @@ def test_blur_weight_favours_errors_in_the_blurred_region():
     err_in_blur[..., :8, :] = 0.1
     err_outside[..., 24:, :] = 0.1
     assert reconstruction_loss(err_in_blur, gt, mask)[1]["l1"] > reconstruction_loss(err_outside, gt, mask)[1]["l1"]
+
+
+def test_unblurred_pixels_target_the_input_so_leaving_them_alone_costs_nothing():
+    blur, sharp = torch.rand(1, 3, 16, 16), torch.rand(1, 3, 16, 16)  # sharp: noise-free, unlike the input
+    mask = torch.zeros(1, 1, 16, 16)
+    mask[..., 4:8, :] = 1
+    target = training_target(blur, sharp, mask)
+    assert torch.equal(target[..., 4:8, :], sharp[..., 4:8, :])
+    assert torch.equal(target[..., :4, :], blur[..., :4, :]) and torch.equal(target[..., 8:, :], blur[..., 8:, :])
+    no_blur = torch.zeros_like(mask)
+    assert reconstruction_loss(blur, training_target(blur, sharp, no_blur), no_blur)[0].item() < 1e-5
+    assert torch.equal(training_target(blur, sharp, mask, "sharp"), sharp)
+    with pytest.raises(ValueError, match="unblurred_target"):
+        training_target(blur, sharp, mask, "clean")
 
 
 def test_balanced_pruning_loss_is_lowest_when_probabilities_match_the_mask():
