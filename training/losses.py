@@ -28,6 +28,9 @@ def blur_weights(mask: torch.Tensor, blur_weight: float) -> torch.Tensor:
     return 1.0 + blur_weight * mask
 
 
+UNBLURRED_TARGETS = ("input", "sharp")
+
+
 def training_target(blur, sharp, mask, unblurred: str = "input"):
     """What the network should output. The synthetic sharp image has no sensor noise or JPEG; asking for it
     outside the blur teaches the network to denoise everywhere, and since that needs every window processed it
@@ -35,8 +38,8 @@ def training_target(blur, sharp, mask, unblurred: str = "input"):
     (leave them alone, as the app does); blurred ones still target the sharp image. "sharp": the old target."""
     if unblurred == "sharp":
         return sharp
-    if unblurred != "input":
-        raise ValueError(f'unblurred_target must be "input" or "sharp", not {unblurred!r}')
+    if unblurred not in UNBLURRED_TARGETS:
+        raise ValueError(f"unblurred_target must be one of {UNBLURRED_TARGETS}, not {unblurred!r}")
     return torch.where(mask > 0.5, sharp, blur)
 
 

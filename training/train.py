@@ -22,7 +22,7 @@ import torch.nn.functional as F
 from .checkpoint import extract_state_dict, read_checkpoint, save_training_state, set_rng_state
 from .config import load_config
 from .data.reader import SynthPairs
-from .losses import pruning_loss, reconstruction_loss, training_target
+from .losses import UNBLURRED_TARGETS, pruning_loss, reconstruction_loss, training_target
 from .model import LMDViT
 from .parallel import average_gradients, broadcast_parameters, check_replicas_agree, launch
 
@@ -137,8 +137,11 @@ def main(argv=None) -> int:
     args = p.parse_args(argv)
     if args.procs > 1 and _device(args).type != "cpu":
         p.error("--procs is CPU data parallel; a GPU runs one process (raise --batch instead)")
-    if args.procs > 1 and _hyper_parameters(args)[1]["batch"] % args.procs:
+    hp = _hyper_parameters(args)[1]
+    if args.procs > 1 and hp["batch"] % args.procs:
         p.error("the batch must split evenly over --procs")
+    if hp["unblurred_target"] not in UNBLURRED_TARGETS:  # before preloading data and starting processes
+        p.error(f"unblurred_target must be one of {UNBLURRED_TARGETS}, not {hp['unblurred_target']!r}")
     launch(train, args.procs, args.threads, args)
     return 0
 

@@ -73,6 +73,17 @@ def test_procs_need_an_even_split(tmp_path, capsys):
     assert "split evenly" in capsys.readouterr().err
 
 
+def test_an_unknown_unblurred_target_is_a_usage_error_before_training(tmp_path, capsys):
+    tiny_config(tmp_path / "cfg.yaml")
+    raw = yaml.safe_load((tmp_path / "cfg.yaml").read_text())
+    raw["train"]["unblurred_target"] = "clean"
+    (tmp_path / "cfg.yaml").write_text(yaml.safe_dump(raw))
+    with pytest.raises(SystemExit):
+        train.main(["--config", str(tmp_path / "cfg.yaml"), "--out", str(tmp_path / "run")])
+    assert "unblurred_target must be one of" in capsys.readouterr().err
+    assert not (tmp_path / "run").exists()
+
+
 def test_init_with_reset_gate_reopens_the_output_gate(tmp_path):
     tiny_set(tmp_path / "data", n=2)
     tiny_config(tmp_path / "cfg.yaml")
