@@ -1,6 +1,6 @@
 // The evaluation metrics on images whose values are known exactly.
 import { describe, expect, it } from 'vitest';
-import { addCounts, pruningCounts, psnr, rates, ssim, type Rgb8 } from './metrics';
+import { addCounts, pruningCounts, psnr, psnrOf, rates, squaredError, ssim, type Rgb8 } from './metrics';
 
 function image(width: number, height: number, value: (i: number) => number): Rgb8 {
   return { width, height, data: Uint8Array.from({ length: width * height * 3 }, (_, i) => value(i)) };
@@ -20,6 +20,18 @@ describe('evaluation metrics', () => {
     const bottom = Float32Array.from({ length: 32 * 32 }, (_, p) => (p >= 32 * 16 ? 1 : 0));
     expect(psnr(a, b, bottom)).toBe(100);
     expect(psnr(a, b)).toBeLessThan(40);
+  });
+
+  it('pooled PSNR sums squared errors: an identical image does not lift it like a per-image mean would', () => {
+    const off = image(32, 32, (i) => ((i * 7) % 200) + 1);
+    const errors = [squaredError(a, a), squaredError(a, off)];
+    const pooled = psnrOf({
+      sum: errors[0]!.sum + errors[1]!.sum,
+      total: errors[0]!.total + errors[1]!.total,
+    });
+    expect(pooled).toBeCloseTo(20 * Math.log10(255) + 10 * Math.log10(2), 6); // half the MSE: +3 dB
+    expect((psnr(a, a) + psnr(a, off)) / 2).toBeCloseTo((100 + 20 * Math.log10(255)) / 2, 6);
+    expect(psnrOf({ sum: 0, total: 0 })).toBeNaN();
   });
 
   it('SSIM is 1 for identical images and lower for a noisy copy', () => {

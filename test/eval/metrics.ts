@@ -100,8 +100,13 @@ export function ssim(a: Rgb8, b: Rgb8, weights?: Float32Array): number {
   return total ? sum / total : NaN;
 }
 
-/** PSNR over the pixels where weights > 0 (weighted MSE), all pixels when weights is absent. */
-export function psnr(a: Rgb8, b: Rgb8, weights?: Float32Array): number {
+/** Weighted sum of squared differences (values in [0, 1]) and the weight it covers (3 per pixel). */
+export interface SquaredError {
+  sum: number;
+  total: number;
+}
+
+export function squaredError(a: Rgb8, b: Rgb8, weights?: Float32Array): SquaredError {
   let sum = 0;
   let total = 0;
   for (let i = 0; i < a.width * a.height; i++) {
@@ -113,9 +118,20 @@ export function psnr(a: Rgb8, b: Rgb8, weights?: Float32Array): number {
     }
     total += 3 * wgt;
   }
+  return { sum, total };
+}
+
+/** PSNR of an accumulated squared error: NaN when it covers nothing, capped at 100 dB when it is 0. Summing
+ * errors over images before this gives the pooled PSNR, which near-identical images cannot pull up. */
+export function psnrOf({ sum, total }: SquaredError): number {
   if (!total) return NaN;
   const mse = sum / total;
   return mse === 0 ? 100 : 10 * Math.log10(1 / mse);
+}
+
+/** PSNR over the pixels where weights > 0 (weighted MSE), all pixels when weights is absent. */
+export function psnr(a: Rgb8, b: Rgb8, weights?: Float32Array): number {
+  return psnrOf(squaredError(a, b, weights));
 }
 
 /** Pixel counts of kept windows (a decision map on a grid of `factor`-px cells) against the blur mask. */
