@@ -1,5 +1,5 @@
 // Runs the command: each photo in turn through the restore service; exit 0 all ok, 1 some failed, 2 usage.
-import { basename } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { CancelledError, InferenceEngine, ModelError, loadModelDir } from '../inference';
 import { ModelNotFoundError, resolveModelDir, restorePhoto, type RestoreReport } from '../restore';
 import type { CliSettings } from './program';
@@ -29,6 +29,8 @@ export async function runCli(settings: CliSettings): Promise<number> {
   const interrupt = new AbortController();
   const onSigint = () => interrupt.abort();
   process.once('SIGINT', onSigint);
+  // No output may replace another photo of this command or an output written before it in this run.
+  const protect = new Map(settings.photos.map((p) => [resolve(p), 'another photo given to this command']));
   try {
     for (const photo of settings.photos) {
       if (interrupt.signal.aborted) break;
@@ -36,10 +38,11 @@ export async function runCli(settings: CliSettings): Promise<number> {
       try {
         const report = await restorePhoto(
           engine,
-          { ...settings, input: photo, modelDir, manyInputs: settings.photos.length > 1 },
+          { ...settings, input: photo, modelDir, manyInputs: settings.photos.length > 1, protect },
           { onProgress: (progress) => bar.update(progress), signal: interrupt.signal },
         );
         bar.stop();
+        protect.set(report.output, `the output of ${photo}, written before it in this run`);
         if (settings.json) console.log(JSON.stringify(jsonReport(report, modelDir)));
         else {
           if (report.fallbackReason && !reasonShown) console.error(`deblur: ${report.fallbackReason}`);

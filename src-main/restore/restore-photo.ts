@@ -43,6 +43,9 @@ export interface RestoreRequest {
   quality?: number | undefined;
   bitDepth?: BitDepth | undefined;
   saveMaps?: boolean | undefined;
+  /** Files this photo's output must not replace, each with why (the command's other photos, outputs it has
+   * already written). */
+  protect?: ReadonlyMap<string, string>;
 }
 
 export interface RestoreReport {
@@ -103,6 +106,11 @@ export async function restorePhoto(
       `${target.path}: refusing to overwrite the original photo`,
     );
   }
+  const protect = request.protect ?? new Map<string, string>();
+  const why = protect.get(target.path);
+  if (why !== undefined) {
+    throw new ImageError('protected', target.path, `${target.path}: refusing to overwrite ${why}`);
+  }
   const maskPath =
     request.mask ?? (existsSync(sidecarPath(request.input)) ? sidecarPath(request.input) : undefined);
   const guide = maskPath ? maskToGuide(await loadMask(maskPath, photo)) : undefined;
@@ -114,18 +122,19 @@ export async function restorePhoto(
     quality: request.quality,
     depth: request.bitDepth,
     original: request.input,
+    protect: [...protect.keys()],
   });
   let maps: RestoreReport['maps'];
   if (request.saveMaps && result.confidence && result.decisions) {
     maps = { confidence: `${target.path}.confidence.png`, decisions: `${target.path}.decisions.png` };
     try {
-      const protect = [request.input];
+      const protectMaps = [request.input, ...protect.keys()];
       await saveMap(
         maps.confidence,
         { width: photo.width, height: photo.height, data: result.confidence },
-        protect,
+        protectMaps,
       );
-      await saveMap(maps.decisions, decisionStrip(result.decisions), protect);
+      await saveMap(maps.decisions, decisionStrip(result.decisions), protectMaps);
     } catch (error) {
       await Promise.all([target.path, maps.confidence].map((path) => rm(path, { force: true })));
       throw error;

@@ -1,6 +1,6 @@
 // The `deblur` command, spawned as users run it: node src-main/cli/deblur.js.
 import { existsSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import exifReader from 'exif-reader';
 import sharp from 'sharp';
@@ -68,5 +68,26 @@ describe('deblur command', () => {
     const help = await deblur('--help');
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/--save-maps/);
+  });
+
+  it('never writes over another photo of the command or an output it wrote before', async () => {
+    const folder = await tempFolder();
+    const a = await makePhoto(folder, 'a.png', { width: 40, height: 30 });
+    const original = await makePhoto(folder, 'a-deblurred.png', { width: 50, height: 30 }); // a photo too
+    const before = await readFile(original);
+    const clash = await deblur(a, original, '--model', FIXTURE_DIR);
+    expect(clash.code).toBe(1);
+    expect(clash.stderr).toContain(`${original}: refusing to overwrite another photo given to this command`);
+    expect(await readFile(original)).toEqual(before);
+    expect(existsSync(join(folder, 'a-deblurred-deblurred.png'))).toBe(true); // the other photo still ran
+
+    await Promise.all(['x', 'y'].map((name) => mkdir(join(folder, name))));
+    const x = await makePhoto(join(folder, 'x'), 'p.png', { width: 40, height: 30 });
+    const y = await makePhoto(join(folder, 'y'), 'p.png', { width: 60, height: 30 });
+    const out = join(folder, 'out');
+    const same = await deblur(x, y, '-o', `${out}/`, '--model', FIXTURE_DIR);
+    expect(same.code).toBe(1);
+    expect(same.stderr).toContain(`refusing to overwrite the output of ${x}, written before it in this run`);
+    expect((await sharp(join(out, 'p-deblurred.png')).metadata()).width).toBe(40); // x's, not replaced by y's
   });
 });
