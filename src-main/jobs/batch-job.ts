@@ -7,7 +7,7 @@ import { engineJob } from '../restore';
 import { Journal } from './journal';
 import { lockOutput } from './lock';
 import { loadPhoto, meanOf, message, savePhoto, type Loaded } from './photo-steps';
-import { prepareOutput } from './plan';
+import { prepareOutput, removeStaleTemps } from './plan';
 import { SummaryBuilder, writeReports } from './summary';
 import type { BatchEvent, BatchPlan, BatchSummary, PhotoOutcome, PlannedPhoto } from './types';
 
@@ -23,6 +23,8 @@ export class BatchJob {
   private current: string | undefined;
   private tiles: { done: number; total: number } | undefined;
   private worked = 0;
+  /** Temp files of interrupted atomic writes removed before the photos ran. */
+  staleTempsRemoved = 0;
 
   constructor(
     private readonly engine: InferenceEngine,
@@ -68,6 +70,7 @@ export class BatchJob {
     await prepareOutput(this.plan);
     const unlock = await lockOutput(this.plan.outputRoot);
     try {
+      this.staleTempsRemoved = await removeStaleTemps(this.plan);
       const journal = await Journal.open(this.plan.journalPath);
       try {
         await journal.append({ t: 'start', at: new Date().toISOString(), settings: settingsOf(this.plan) });

@@ -20,6 +20,8 @@ export interface Expansion {
   others: FoundFile[];
   /** Every file seen, resolved: the originals no output may replace. */
   originals: Set<string>;
+  /** Their identities (fileId), so another spelling of one (case-insensitive disks, links) is known too. */
+  originalIds: Map<string, string>;
   /** Input folders, resolved. */
   folders: string[];
 }
@@ -52,6 +54,7 @@ export async function expandInputs(
   const photos: FoundFile[] = [];
   const others: FoundFile[] = [];
   const originals = new Set<string>();
+  const originalIds = new Map<string, string>();
   const folders: string[] = [];
   const seen = new Set<string>();
   const several = inputs.length > 1;
@@ -66,6 +69,8 @@ export async function expandInputs(
         if (seen.has(file)) continue;
         seen.add(file);
         originals.add(file);
+        const id = await fileId(file);
+        if (id) originalIds.set(id, file);
         const found = { path: file, rel: join(prefix, relative(path, file)), walked: true };
         if (isBatchFile(basename(file)) && isInside(file, options.outputRoot)) continue;
         (formatFromPath(file) && !isMask(file) ? photos : others).push(found);
@@ -73,11 +78,22 @@ export async function expandInputs(
     } else if (!seen.has(path)) {
       seen.add(path);
       originals.add(path);
+      originalIds.set(idOf(info), path);
       const found = { path, rel: basename(path), walked: false };
       (formatFromPath(path) && !isMask(path) ? photos : others).push(found);
     }
   }
-  return { photos, others, originals, folders };
+  return { photos, others, originals, originalIds, folders };
+}
+
+/** `device:inode` of an existing file (links followed), undefined when there is none. */
+export async function fileId(path: string): Promise<string | undefined> {
+  const info = await stat(path).catch(() => undefined);
+  return info ? idOf(info) : undefined;
+}
+
+function idOf(info: { dev: number; ino: number }): string {
+  return `${info.dev}:${info.ino}`;
 }
 
 async function* walk(folder: string, recursive: boolean, outputRoot: string): AsyncGenerator<string> {

@@ -1,11 +1,12 @@
 // Planning a batch: which photos, where each output goes, what an earlier run already finished (the journal),
-// and the refusals that keep originals safe. Planning writes nothing except removing stale temp files.
+// and the refusals that keep originals safe. Planning writes nothing; stale temp files are removed by the job
+// once it holds the output folder's lock (removeStaleTemps), never while another batch may be writing.
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { formatFromPath, sidecarPath } from '../imaging';
-import { expandInputs, isMask, isTempName, type Expansion } from './expand';
-import { journalPath, readJournal } from './journal';
+import { expandInputs, fileId, isInside, isMask, isTempName, type Expansion } from './expand';
+import { journalPath, readJournal, type PhotoRecord } from './journal';
 import { checkTemplate, numbered, outputName } from './naming';
 import {
   BatchUsageError,
@@ -27,6 +28,8 @@ export async function planBatch(request: BatchRequest): Promise<BatchPlan> {
   const journal = journalPath(outputRoot);
   const { last: records, outputs: ours } = await readJournal(journal);
 
+  const claims = claimedOutputs(found, records, outputRoot, request);
+
   const photos: PlannedPhoto[] = [];
   const resumed: ResumedPhoto[] = [];
   const skipped: SkippedFile[] = reportOthers(found);
@@ -36,15 +39,15 @@ export async function planBatch(request: BatchRequest): Promise<BatchPlan> {
     if (file.walked && ours.has(file.path)) continue;
     const format = request.format ?? formatFromPath(file.path)!;
     const wanted = join(outputRoot, dirname(file.rel), outputName(file.path, format, template));
-    if (wanted === file.path) {
+    if (await isOriginal(wanted, found, file.path)) {
       throw new BatchUsageError(
         `${file.path}: the output would overwrite this original (output folder ${outputRoot} with ` +
           `--name "${template}"); choose another output folder or name`,
       );
     }
     const record = records.get(file.path);
-    const previous = record && record.t !== 'failed' ? record.output : undefined;
-    if (record?.t === 'done' && (await sameSize(record.output, record.bytes))) {
+    const previous = record && record.t !== 'failed' && claims.get(record.output) === file.path;
+    if (previous && record.t === 'done' && (await sameSize(record.output, record.bytes))) {
       taken.add(record.output);
       resumed.push({
         input: file.path,
@@ -54,7 +57,9 @@ export async function planBatch(request: BatchRequest): Promise<BatchPlan> {
       });
       continue;
     }
-    const output = previous ?? (await choose(wanted, file.path, request, found, taken, ours));
+    const output = previous
+      ? record.output
+      : await choose(wanted, file.path, request, found, taken, ours, claims);
     if (typeof output !== 'string') {
       skipped.push({ input: file.path, reason: output.skip });
       continue;
@@ -63,8 +68,39 @@ export async function planBatch(request: BatchRequest): Promise<BatchPlan> {
     const mask = sidecarPath(file.path);
     photos.push({ input: file.path, output, format, mask: existsSync(mask) ? mask : undefined });
   }
-  const staleTempsRemoved = await removeStaleTemps([...photos, ...resumed].map((p) => p.output));
-  return { request, outputRoot, journalPath: journal, photos, resumed, skipped, staleTempsRemoved };
+  return { request, outputRoot, journalPath: journal, photos, resumed, skipped };
+}
+
+/**
+ * The outputs an earlier run planned or wrote for photos of this plan, by output path. One is reused (to resume
+ * or finish it) only where this run would write too: inside this output folder, in this run's format, and for
+ * the first photo that claims it, so no two photos share a file.
+ */
+function claimedOutputs(
+  found: Expansion,
+  records: Map<string, PhotoRecord>,
+  outputRoot: string,
+  request: BatchRequest,
+): Map<string, string> {
+  const claims = new Map<string, string>();
+  for (const file of found.photos) {
+    const record = records.get(file.path);
+    if (!record || record.t === 'failed' || claims.has(record.output)) continue;
+    const format = request.format ?? formatFromPath(file.path);
+    if (isInside(record.output, outputRoot) && formatFromPath(record.output) === format) {
+      claims.set(record.output, file.path);
+    }
+  }
+  return claims;
+}
+
+/** Whether `path` is an input of this batch (or only `input`), by name or by identity. */
+async function isOriginal(path: string, found: Expansion, input?: string): Promise<boolean> {
+  if (input === undefined ? found.originals.has(path) : path === input) return true;
+  const id = await fileId(path);
+  if (id === undefined) return false;
+  const original = found.originalIds.get(id);
+  return original !== undefined && (input === undefined || original === input);
 }
 
 /** Non-photos are reported; sidecar masks of photos in the batch are not (they are applied). */
@@ -78,7 +114,8 @@ function reportOthers(found: Expansion): SkippedFile[] {
     }));
 }
 
-/** The output path for a new photo, honouring --on-existing; never an original, never one taken in this plan. */
+/** The output path for a new photo, honouring --on-existing; never an original, never one taken in this plan
+ * or claimed by another photo's earlier run. */
 async function choose(
   wanted: string,
   input: string,
@@ -86,14 +123,16 @@ async function choose(
   found: Expansion,
   taken: Set<string>,
   ours: Set<string>,
+  claims: Map<string, string>,
 ): Promise<string | { skip: string }> {
   const policy = request.onExisting ?? 'skip';
+  const free = (path: string) => !taken.has(path) && (claims.get(path) ?? input) === input;
   let path = wanted;
-  for (let n = 2; taken.has(path); n++) path = numbered(wanted, n); // two inputs, one name
-  const isOriginal = found.originals.has(path);
-  if (!isOriginal && (ours.has(path) || !existsSync(path))) return path;
+  for (let n = 2; !free(path); n++) path = numbered(wanted, n); // two inputs, one name
+  const original = await isOriginal(path, found);
+  if (!original && (ours.has(path) || !existsSync(path))) return path;
   if (policy === 'overwrite-outputs') {
-    if (isOriginal) {
+    if (original) {
       throw new BatchUsageError(
         `${input}: its output ${path} is an input photo; --on-existing overwrite-outputs would replace an ` +
           'original. Choose another output folder or --name',
@@ -107,7 +146,7 @@ async function choose(
   const base = path;
   for (let n = 2; ; n++) {
     path = numbered(base, n);
-    if (!taken.has(path) && !found.originals.has(path) && !existsSync(path)) return path;
+    if (free(path) && !found.originals.has(path) && !existsSync(path)) return path;
   }
 }
 
@@ -116,8 +155,10 @@ async function sameSize(path: string, bytes: number): Promise<boolean> {
   return info?.isFile() === true && info.size === bytes;
 }
 
-/** Removes `.<name>.<hex>.tmp` files left by an interrupted atomic write of one of `outputs`. */
-async function removeStaleTemps(outputs: string[]): Promise<number> {
+/** Removes `.<name>.<hex>.tmp` files left by an interrupted atomic write of one of the plan's outputs. Call it
+ * only while holding the output folder's lock: another batch's temp file is not stale. */
+export async function removeStaleTemps(plan: BatchPlan): Promise<number> {
+  const outputs = [...plan.photos, ...plan.resumed].map((p) => p.output);
   const byFolder = new Map<string, Set<string>>();
   for (const output of outputs) {
     const names = byFolder.get(dirname(output)) ?? new Set<string>();

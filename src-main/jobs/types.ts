@@ -60,8 +60,6 @@ export interface BatchPlan {
   photos: PlannedPhoto[];
   resumed: ResumedPhoto[];
   skipped: SkippedFile[];
-  /** Temp files of interrupted atomic writes that were removed while planning. */
-  staleTempsRemoved: number;
 }
 
 export type PhotoStatus = 'done' | 'resumed' | 'skipped' | 'failed';

@@ -1,5 +1,5 @@
 // The jobs service on real files: an album with nested folders, a sidecar mask and junk, the fixture model.
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import exifReader from 'exif-reader';
@@ -164,14 +164,14 @@ describe('batch jobs service', () => {
     const foreign = join(out, '.other.jpg.0123456789ab.tmp');
     await writeFile(stale, 'half a photo');
     await writeFile(foreign, 'not ours');
-    const { plan, summary } = await runBatch({ inputs: [input], output: out });
-    expect(plan.staleTempsRemoved).toBe(1);
+    const { job, summary } = await runBatch({ inputs: [input], output: out });
+    expect(job.staleTempsRemoved).toBe(1);
     expect(existsSync(stale)).toBe(false);
     expect(existsSync(foreign)).toBe(true);
     expect(summary.counts.done).toBe(2);
   });
 
-  it('lets one batch at a time write into an output folder, taking over a lock left by a killed run', async () => {
+  it('lets one batch at a time write into an output folder (a refused one deletes nothing), taking over a stale lock', async () => {
     const folder = await tempFolder();
     const input = join(folder, 'in');
     await makePhotos(input, 4);
@@ -179,13 +179,18 @@ describe('batch jobs service', () => {
     await mkdir(out);
     await writeFile(join(out, '.deblur-batch.lock'), '999999999'); // no such process
     let second: Promise<string> | undefined;
+    // As if the running batch were writing p003 now: the refused second batch must leave its temp file alone.
+    const inFlight = join(out, '.p003-deblurred.jpg.0123456789ab.tmp');
     const first = await runBatch({ inputs: [input], output: out }, () => {
-      second ??= runBatch({ inputs: [input], output: out }).then(
+      if (second) return;
+      writeFileSync(inFlight, 'being written');
+      second = runBatch({ inputs: [input], output: out }).then(
         () => 'ran',
         (error: Error) => error.message,
       );
     });
     expect(await second).toMatch(/another batch \(pid \d+\) is writing/);
+    expect(existsSync(inFlight)).toBe(true);
     expect(first.summary.counts.done).toBe(4);
     expect(existsSync(join(out, '.deblur-batch.lock'))).toBe(false);
   });

@@ -1,0 +1,92 @@
+// Planning a batch against an earlier run's journal and against originals under other names: real files, no
+// model run.
+import { mkdir, stat, symlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { BatchUsageError, JOURNAL_NAME, planBatch, type BatchRequest } from '../../src-main/jobs';
+import { makePhoto, tempFolder } from '../imaging/helpers';
+import { FIXTURE_DIR } from '../inference/helpers';
+import { checksums, makePhotos } from './helpers';
+
+const plan = (request: Omit<BatchRequest, 'modelDir'>) => planBatch({ modelDir: FIXTURE_DIR, ...request });
+
+async function writeJournal(out: string, records: object[]) {
+  await mkdir(out, { recursive: true });
+  await writeFile(join(out, JOURNAL_NAME), records.map((r) => JSON.stringify(r) + '\n').join(''));
+}
+
+describe('batch planning', () => {
+  it("reuses an earlier run's output only inside this output folder and in this run's format", async () => {
+    const folder = await tempFolder();
+    const input = join(folder, 'in');
+    await makePhotos(input, 2);
+    const out = join(folder, 'out');
+    // The folder was moved (its journal names the old place), and the run was killed while p001 was planned.
+    await writeJournal(out, [
+      { t: 'planned', input: join(input, 'p000.jpg'), output: join(folder, 'old', 'p000-deblurred.jpg') },
+      { t: 'planned', input: join(input, 'p001.jpg'), output: join(out, 'p001-deblurred.jpg') },
+    ]);
+    const again = await plan({ inputs: [input], output: out });
+    expect(again.photos.map((p) => p.output)).toEqual([
+      join(out, 'p000-deblurred.jpg'),
+      join(out, 'p001-deblurred.jpg'),
+    ]);
+    const png = await plan({ inputs: [input], output: out, format: 'png' });
+    expect(png.photos.map((p) => [p.output, p.format])).toEqual([
+      [join(out, 'p000-deblurred.png'), 'png'],
+      [join(out, 'p001-deblurred.png'), 'png'],
+    ]);
+  });
+
+  it('never gives two photos one output, whatever the journal says', async () => {
+    const folder = await tempFolder();
+    const input = join(folder, 'in');
+    await mkdir(input);
+    const jpg = await makePhoto(input, 'IMG.jpg');
+    const tif = await makePhoto(input, 'IMG.tif');
+    const out = join(folder, 'out');
+    const done = join(out, 'IMG-deblurred.png');
+    await mkdir(out);
+    await makePhoto(out, 'IMG-deblurred.png');
+    const bytes = (await stat(done)).size;
+    // An earlier run restored only IMG.tif to PNG; now the folder, which also holds IMG.jpg, runs to PNG.
+    const record = {
+      t: 'done',
+      input: tif,
+      output: done,
+      sha256: '0',
+      bytes,
+      keptRatio: 0,
+      meanConfidence: 0,
+    };
+    await writeJournal(out, [record]);
+    const both = await plan({ inputs: [input], output: out, format: 'png' });
+    expect(both.resumed.map((p) => [p.input, p.output])).toEqual([[tif, done]]);
+    expect(both.photos.map((p) => [p.input, p.output])).toEqual([[jpg, join(out, 'IMG-deblurred-2.png')]]);
+    // Both only planned (killed before either finished): still one file each.
+    await writeJournal(out, [
+      { t: 'planned', input: jpg, output: done },
+      { t: 'planned', input: tif, output: done },
+    ]);
+    const planned = await plan({ inputs: [input], output: out, format: 'png' });
+    expect(planned.photos.map((p) => p.output)).toEqual([done, join(out, 'IMG-deblurred-2.png')]);
+  });
+
+  it('knows an original by its identity, not only by how its path is spelled', async () => {
+    const folder = await tempFolder();
+    const input = join(folder, 'in');
+    await makePhotos(input, 1);
+    await makePhoto(input, 'p000-deblurred.jpg'); // an original that happens to have the output's name
+    const before = await checksums(input);
+    const link = join(folder, 'link-to-in');
+    await symlink(input, link);
+    const request = { inputs: [input], output: link };
+    await expect(plan({ ...request, onExisting: 'overwrite-outputs' })).rejects.toBeInstanceOf(
+      BatchUsageError,
+    );
+    await expect(plan({ ...request, name: '{name}' })).rejects.toThrow(/would overwrite this original/);
+    const skip = await plan(request);
+    expect(skip.skipped[0]?.reason).toMatch(/output exists/);
+    expect(await checksums(input)).toEqual(before);
+  });
+});
