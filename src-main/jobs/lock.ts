@@ -1,10 +1,12 @@
 // One batch at a time per output folder: `.deblur-batch.lock` holds the owner's pid. A lock left by a killed
 // run (its pid no longer alive) is taken over; a live owner makes the second batch refuse to start.
-import { open, readFile, rm } from 'node:fs/promises';
+import { open, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BatchUsageError } from './types';
 
 export const LOCK_NAME = '.deblur-batch.lock';
+/** A lock without a pid yet is being taken by a batch starting now, unless it is older than this. */
+const WRITING_PID_MS = 10_000;
 
 /** Takes the lock; returns its release. */
 export async function lockOutput(outputRoot: string): Promise<() => Promise<void>> {
@@ -18,14 +20,21 @@ export async function lockOutput(outputRoot: string): Promise<() => Promise<void
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 0) throw error;
       const owner = Number((await readFile(path, 'utf8').catch(() => '')).trim());
-      if (owner > 0 && isAlive(owner)) {
+      const starting = !(owner > 0) && (await isFresh(path));
+      if ((owner > 0 && isAlive(owner)) || starting) {
+        const who = starting ? 'starting' : `pid ${owner}`;
         throw new BatchUsageError(
-          `another batch (pid ${owner}) is writing into ${outputRoot}: wait for it to finish or cancel it`,
+          `another batch (${who}) is writing into ${outputRoot}: wait for it to finish or cancel it`,
         );
       }
       await rm(path, { force: true }); // left by a run that was killed
     }
   }
+}
+
+async function isFresh(path: string): Promise<boolean> {
+  const info = await stat(path).catch(() => undefined);
+  return info !== undefined && Date.now() - info.mtimeMs < WRITING_PID_MS;
 }
 
 function isAlive(pid: number): boolean {

@@ -18,7 +18,10 @@ import type { StudioHost } from './host';
 
 interface Running {
   jobId: string;
-  job: BatchJob;
+  /** Undefined while the batch is being planned. */
+  job: BatchJob | undefined;
+  /** Cancel asked for while planning: the job is cancelled as soon as it exists. */
+  cancelled: boolean;
 }
 
 export class BatchService {
@@ -50,6 +53,7 @@ export class BatchService {
       throw new ApiFailure('invalid-request', 'choose the input and output folders first');
     }
     this.busy = true;
+    this.running = { jobId: request.jobId, job: undefined, cancelled: false };
     try {
       return await this.run(request, input, output);
     } finally {
@@ -71,19 +75,28 @@ export class BatchService {
     });
     const progress = initialProgress(request.jobId, plan.photos.length);
     const job = new BatchJob(this.engine, plan, (event) => this.onEvent(progress, event));
-    this.running = { jobId: request.jobId, job };
+    const running = this.running!;
+    running.job = job;
+    if (running.cancelled) job.cancel();
     return toResult(request.jobId, await job.run());
   }
 
   control(jobId: string, action: BatchAction): boolean {
     const running = this.running;
     if (running?.jobId !== jobId) return false;
-    running.job[action]();
-    return true;
+    if (running.job) {
+      running.job[action]();
+      return true;
+    }
+    // Still planning: a cancel is kept for the job; pause and resume have nothing to act on yet.
+    if (action === 'cancel') running.cancelled = true;
+    return action === 'cancel';
   }
 
   cancelAll(): void {
-    this.running?.job.cancel();
+    if (!this.running) return;
+    this.running.cancelled = true;
+    this.running.job?.cancel();
   }
 
   private onEvent(progress: BatchProgressEvent, event: BatchEvent): void {

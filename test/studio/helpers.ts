@@ -26,6 +26,8 @@ export interface TestStudio {
   /** The next save dialogs' answers; the dialogs' suggested paths are recorded in `suggested`. */
   saveAnswers: (string | undefined)[];
   suggested: string[];
+  /** The next folder dialogs' answers. */
+  folderAnswers: (string | undefined)[];
   events: { event: EventChannel; payload: unknown }[];
   open(path: string): Promise<PhotoInfo>;
 }
@@ -34,11 +36,12 @@ export interface TestStudio {
 export function testStudio(): TestStudio {
   const saveAnswers: (string | undefined)[] = [];
   const suggested: string[] = [];
+  const folderAnswers: (string | undefined)[] = [];
   const events: TestStudio['events'] = [];
   const host: StudioHost = {
     chooseOpenPaths: async () => [],
     chooseSavePath: async (path) => (suggested.push(path), saveAnswers.shift()),
-    chooseFolder: async () => undefined,
+    chooseFolder: async () => folderAnswers.shift(),
     chooseModelFile: async () => undefined,
     emit: (event, payload) => void events.push({ event, payload }),
     imageUrl: (kind, id, version) => `deblur-photo://${kind}/${id}${version ? `?v=${version}` : ''}`,
@@ -61,6 +64,7 @@ export function testStudio(): TestStudio {
     call,
     saveAnswers,
     suggested,
+    folderAnswers,
     events,
     open: async (path) => ok<OpenResult>(await call(CHANNELS.addPaths, [path])).photos[0]!,
   };

@@ -1,0 +1,28 @@
+// The output folder's lock on real files: a live owner, a dead one, and a lock whose pid is not written yet.
+import { readFile, utimes, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { BatchUsageError } from '../../src-main/jobs';
+import { LOCK_NAME, lockOutput } from '../../src-main/jobs/lock';
+import { tempFolder } from '../imaging/helpers';
+
+describe('batch lock', () => {
+  it('refuses a live owner and a lock being taken right now; takes over a dead or long-empty one', async () => {
+    const folder = await tempFolder();
+    const path = join(folder, LOCK_NAME);
+    await writeFile(path, String(process.pid));
+    await expect(lockOutput(folder)).rejects.toThrow(`another batch (pid ${process.pid}) is writing`);
+    await writeFile(path, ''); // created by a batch that has not written its pid yet
+    await expect(lockOutput(folder)).rejects.toBeInstanceOf(BatchUsageError);
+    await expect(lockOutput(folder)).rejects.toThrow('another batch (starting)');
+    const hourAgo = new Date(Date.now() - 3_600_000);
+    await utimes(path, hourAgo, hourAgo); // left empty by a run killed at that moment
+    const release = await lockOutput(folder);
+    expect(await readFile(path, 'utf8')).toBe(String(process.pid));
+    await release();
+    await writeFile(path, '999999999'); // no such process
+    await (
+      await lockOutput(folder)
+    )();
+  });
+});

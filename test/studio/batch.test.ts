@@ -1,0 +1,27 @@
+// The app's batch service through the ipc dispatch: folders from the (scripted) dialog, the fixture model.
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CHANNELS, type BatchResult } from '../../src-main/contract';
+import { tempFolder } from '../imaging/helpers';
+import { listFiles, makePhotos } from '../jobs/helpers';
+import { ok, testStudio } from './helpers';
+
+const t = testStudio();
+
+describe('batch service', () => {
+  it('cancels a batch asked to stop while it is still being planned: nothing runs', async () => {
+    const folder = await tempFolder();
+    const input = join(folder, 'in');
+    const output = join(folder, 'out');
+    await makePhotos(input, 3);
+    t.folderAnswers.push(input, output);
+    ok(await t.call(CHANNELS.chooseBatchFolder, 'input'));
+    ok(await t.call(CHANNELS.chooseBatchFolder, 'output'));
+    const started = t.call(CHANNELS.startBatch, { jobId: 'b1' });
+    expect(ok(await t.call(CHANNELS.controlBatch, { jobId: 'b1', action: 'pause' }))).toBe(false);
+    expect(ok(await t.call(CHANNELS.controlBatch, { jobId: 'b1', action: 'cancel' }))).toBe(true);
+    const result = ok<BatchResult>(await started);
+    expect(result).toMatchObject({ cancelled: true, counts: { total: 3, done: 0, notRun: 3 } });
+    expect((await listFiles(output)).filter((f) => f.includes('-deblurred'))).toEqual([]);
+  });
+});
