@@ -95,39 +95,43 @@ export class BatchJob {
     let writing: Promise<void> = Promise.resolve();
     let next: Promise<Loaded> | undefined = photos[0] ? loadPhoto(photos[0]) : undefined;
     this.emitProgress();
-    for (let i = 0; i < photos.length; i++) {
-      await this.waitWhilePaused();
-      if (this.cancelled) break;
-      const item = photos[i]!;
-      const loaded = await next!;
-      next = photos[i + 1] ? loadPhoto(photos[i + 1]!) : undefined;
-      if (!loaded.ok) {
-        if (!loaded.unreadable)
-          await journal.append({ t: 'failed', input: item.input, reason: loaded.reason });
-        this.finish({
-          input: item.input,
-          status: loaded.unreadable ? 'skipped' : 'failed',
-          reason: loaded.reason,
-        });
-        continue;
+    try {
+      for (let i = 0; i < photos.length; i++) {
+        await this.waitWhilePaused();
+        if (this.cancelled) break;
+        const item = photos[i]!;
+        const loaded = await next!;
+        next = photos[i + 1] ? loadPhoto(photos[i + 1]!) : undefined;
+        if (!loaded.ok) {
+          if (!loaded.unreadable)
+            await journal.append({ t: 'failed', input: item.input, reason: loaded.reason });
+          this.finish({
+            input: item.input,
+            status: loaded.unreadable ? 'skipped' : 'failed',
+            reason: loaded.reason,
+          });
+          continue;
+        }
+        await journal.append({ t: 'planned', input: item.input, output: item.output });
+        this.current = item.input;
+        this.tiles = undefined;
+        const started = performance.now();
+        const inference = this.infer(item, loaded);
+        await writing; // the previous photo's encode and write overlapped this inference
+        const result = await inference;
+        if (result instanceof CancelledError) break;
+        if (result instanceof Error) {
+          const reason = message(result, item.input);
+          await journal.append({ t: 'failed', input: item.input, reason });
+          this.finish({ input: item.input, status: 'failed', reason });
+          continue;
+        }
+        writing = this.save(journal, item, loaded.photo.depth, result, started);
       }
-      await journal.append({ t: 'planned', input: item.input, output: item.output });
-      this.current = item.input;
-      this.tiles = undefined;
-      const started = performance.now();
-      const inference = this.infer(item, loaded);
-      await writing; // the previous photo's encode and write overlapped this inference
-      const result = await inference;
-      if (result instanceof CancelledError) break;
-      if (result instanceof Error) {
-        const reason = message(result, item.input);
-        await journal.append({ t: 'failed', input: item.input, reason });
-        this.finish({ input: item.input, status: 'failed', reason });
-        continue;
-      }
-      writing = this.save(journal, item, loaded.photo.depth, result, started);
+    } finally {
+      // save() never rejects: if the journal fails, the photo being written still finishes before it closes.
+      await writing;
     }
-    await writing;
   }
 
   /** Never rejects: errors come back as values so the pipeline's promises cannot go unhandled. */

@@ -54,7 +54,10 @@ export async function readJournal(path: string): Promise<JournalState> {
 }
 
 export class Journal {
-  private constructor(private readonly handle: FileHandle) {}
+  private constructor(
+    private readonly handle: FileHandle,
+    private readonly path: string,
+  ) {}
 
   /** Opens for appending; a torn last line is closed with a newline first so the next record stands alone. */
   static async open(path: string): Promise<Journal> {
@@ -65,13 +68,22 @@ export class Journal {
       await handle.read(last, 0, 1, size - 1);
       if (last[0] !== 0x0a) await handle.appendFile('\n');
     }
-    return new Journal(handle);
+    return new Journal(handle, path);
   }
 
   /** Appends one record and waits until it is on disk. */
   async append(record: JournalRecord): Promise<void> {
-    await this.handle.appendFile(`${JSON.stringify(record)}\n`);
-    await this.handle.sync();
+    try {
+      await this.handle.appendFile(`${JSON.stringify(record)}\n`);
+      await this.handle.sync();
+    } catch (error) {
+      const detail = error instanceof Error ? error.message : String(error);
+      throw new Error(
+        `${this.path}: the batch journal cannot be written (${detail}); the batch stopped, finished photos ` +
+          'are kept and running the same command again resumes',
+        { cause: error },
+      );
+    }
   }
 
   async close(): Promise<void> {

@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { mkdir, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -6,19 +5,9 @@ import { writeFileAtomic } from '../../src-main/imaging/atomic-write';
 import { decodePhoto } from '../../src-main/imaging/decode';
 import { ImageError } from '../../src-main/imaging/errors';
 import { savePhoto } from '../../src-main/imaging/save';
-import { makePhoto, tempFolder } from './helpers';
+import { makePhoto, tempFolder, tinyDisk } from './helpers';
 
 const bytes = (text: string) => new TextEncoder().encode(text);
-
-/** Mounts a tiny tmpfs (root only); undefined where this machine does not allow it. */
-function tinyDisk(folder: string): (() => void) | undefined {
-  try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', folder], { stdio: 'ignore' });
-    return () => execFileSync('umount', [folder], { stdio: 'ignore' });
-  } catch {
-    return undefined;
-  }
-}
 
 describe('writeFileAtomic', () => {
   it('writes or replaces the file and leaves no temp file behind', async () => {

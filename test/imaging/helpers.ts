@@ -1,9 +1,20 @@
 // Test photos generated with sharp itself in temp folders (no photographs are committed).
+import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp, { type Sharp } from 'sharp';
 import { afterEach } from 'vitest';
+
+/** Mounts a 64 KiB tmpfs on `folder` (root only); undefined where this machine does not allow it. */
+export function tinyDisk(folder: string): (() => void) | undefined {
+  try {
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', folder], { stdio: 'ignore' });
+    return () => execFileSync('umount', [folder], { stdio: 'ignore' });
+  } catch {
+    return undefined;
+  }
+}
 
 const folders: string[] = [];
 

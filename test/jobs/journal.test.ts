@@ -3,7 +3,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Journal, readJournal } from '../../src-main/jobs/journal';
-import { tempFolder } from '../imaging/helpers';
+import { tempFolder, tinyDisk } from '../imaging/helpers';
 
 describe('batch journal', () => {
   it('ignores a torn last line and appends after it on a line of its own', async () => {
@@ -19,5 +19,26 @@ describe('batch journal', () => {
     expect(last.get('/in/b.jpg')).toMatchObject({ t: 'failed', reason: 'mask: wrong size' });
     expect([...outputs]).toEqual(['/out/a-deblurred.jpg']);
     expect((await readJournal(join(path, 'missing'))).last.size).toBe(0);
+  });
+
+  it('says clearly when the journal cannot be written (a full disk)', async (context) => {
+    const folder = await tempFolder();
+    const unmount = tinyDisk(folder);
+    if (!unmount) return context.skip('cannot mount a tmpfs here (needs root)');
+    try {
+      const journal = await Journal.open(join(folder, 'journal.jsonl'));
+      await journal.append({ t: 'planned', input: '/in/a.jpg', output: '/out/a-deblurred.jpg' });
+      await writeFile(join(folder, 'filler'), new Uint8Array(1 << 20)).catch(() => undefined);
+      const error = await journal
+        .append({ t: 'failed', input: '/in/b.jpg', reason: 'x'.repeat(8192) })
+        .catch((e: unknown) => e);
+      expect((error as Error).message).toMatch(
+        /journal\.jsonl: the batch journal cannot be written \(ENOSPC/,
+      );
+      expect((error as Error).message).toMatch(/running the same command again resumes/);
+      await journal.close();
+    } finally {
+      unmount();
+    }
   });
 });
