@@ -9,6 +9,7 @@ Writes into DIR (random weights, seeded):
 - truncated.pth the first half of bare.pth
 - evil.pth      {"state_dict": ..., "hook": object whose __reduce__ calls os.system("touch DIR/pwned")}
 - nan-one-tensor.pth   only input_proj.proj.0.bias, holding a NaN (with a one-tensor template in the test)
+- bomb.pth      a zip whose deflated archive/data.pkl (about 100 KiB) inflates to 100 MiB
 - image.bin, restored.bin, confidence.bin   float32: a 128x128 test image and PyTorch's outputs at tau 0
 - reference.json   shapes, tau, and the names above
 """
@@ -16,6 +17,7 @@ import argparse
 import json
 import os
 import sys
+import zipfile
 from pathlib import Path
 
 import torch
@@ -86,6 +88,8 @@ def main(argv=None) -> int:
     torch.save({"input_proj.proj.0.bias": nan}, out / "nan-one-tensor.pth")
     torch.save({"state_dict": {"input_proj.proj.0.bias": state["input_proj.proj.0.bias"]},
                 "hook": Evil(str(out / "pwned"))}, out / "evil.pth")
+    with zipfile.ZipFile(out / "bomb.pth", "w", zipfile.ZIP_DEFLATED) as bomb:
+        bomb.writestr("archive/data.pkl", bytes(100 << 20))
 
     torch.manual_seed(args.seed + 1)
     image = torch.rand(1, 3, args.size, args.size)

@@ -82,6 +82,7 @@ export function readPickle(data: Uint8Array, source = 'data.pkl'): PyValue {
     throw new CheckpointError(`${source}: ${message}`);
   };
   const need = (n: number) => {
+    if (n < 0) fail('the pickle is damaged (a negative length)'); // BINSTRING's is signed
     if (p + n > data.length) fail('the pickle is truncated');
   };
   const u8 = () => {

@@ -23,6 +23,9 @@ const EOCD64_LOCATOR = 0x07064b50;
 const CENTRAL = 0x02014b50;
 const LOCAL = 0x04034b50;
 
+/** A state dict's pickle is kilobytes to a few megabytes; past this a record is damaged or a zip bomb. */
+const MAX_WHOLE_RECORD = 64 << 20;
+
 export class ZipFile {
   private readonly fd: number;
   readonly size: number;
@@ -73,8 +76,14 @@ export class ZipFile {
     return { offset, length: entry.compressedSize, method: entry.method };
   }
 
-  /** A whole entry, inflated if needed. */
+  /** A whole entry, inflated if needed: only small records (the pickle, byteorder); tensors are read by range. */
   read(name: string): Buffer {
+    const entry = this.entries.get(name);
+    if (entry && entry.size > MAX_WHOLE_RECORD) {
+      throw new CheckpointError(
+        `${this.path}: record ${name} would be ${entry.size} bytes, more than a checkpoint's ever is`,
+      );
+    }
     const range = this.dataRange(name);
     const raw = this.readAt(range.offset, range.length);
     if (range.method === 0) return raw;

@@ -65,6 +65,8 @@ describe('refused checkpoints', () => {
     await expect(importCheckpoint(join(ckpts, 'truncated.pth'), { modelsDir: user })).rejects.toThrow(
       /truncated/,
     );
+    // A pickle that would inflate to 100 MiB is refused before inflating.
+    expect(() => openCheckpoint(join(ckpts, 'bomb.pth'))).toThrow(/more than a checkpoint's ever is/);
     // A file that is no zip at all, and a pickle cut short inside a valid zip's directory, also refuse.
     await writeFile(join(work, 'junk.pth'), 'not a checkpoint');
     expect(() => openCheckpoint(join(work, 'junk.pth'))).toThrow(CheckpointError);

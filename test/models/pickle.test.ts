@@ -42,5 +42,7 @@ describe('restricted pickle reader', () => {
     expect(() => readPickle(bytes([0x80, 2], '}X\x05\x00\x00\x00ab'))).toThrow(/truncated/);
     expect(() => readPickle(bytes([0x80, 2], 'h\x07.'))).toThrow(/memo entry 7 missing/);
     expect(() => readPickle(bytes([0x80, 2], 'R.'))).toThrow(/stack underflow/);
+    // BINSTRING of length -5 would step back onto itself and push forever.
+    expect(() => readPickle(bytes([0x80, 2, 0x54, 0xfb, 0xff, 0xff, 0xff, 0x2e]))).toThrow(/negative length/);
   });
 });
