@@ -331,6 +331,30 @@ describe('mask editor', () => {
     expect(commandFor(key('z'), true)).toBeUndefined();
   });
 
+  it('undo after a stroke that leaves the photo and comes back restores exactly the mask before it', () => {
+    const doc = new MaskDocument('out', 100, 100);
+    // Something to keep in the rows the stroke spans but never paints (between its two legs).
+    doc.beginStroke({ x: 75, y: 50 }, 'force', 10, 1);
+    doc.endStroke();
+    const before = doc.raster.data.slice();
+    // The middle leg lies wholly outside the photo, so it is clipped away and paints nothing.
+    doc.beginStroke({ x: 50, y: 5 }, 'protect', 6, 1);
+    for (const point of [
+      { x: 150, y: 5 },
+      { x: 150, y: 95 },
+      { x: 50, y: 95 },
+    ]) {
+      doc.extendStroke(point);
+    }
+    doc.endStroke();
+    const painted = doc.raster.data.slice();
+    expect([painted[5 * 100 + 70], painted[95 * 100 + 70], painted[50 * 100 + 75]]).toEqual([0, 0, 255]);
+    doc.undo();
+    expect(equalBytes(doc.raster.data, before)).toBe(true);
+    doc.redo();
+    expect(equalBytes(doc.raster.data, painted)).toBe(true);
+  });
+
   it('clear, invert and fill are one step each; toGrayImage is the mask at the photo size', async () => {
     const { app } = await setup();
     app.mask.setSize(6);

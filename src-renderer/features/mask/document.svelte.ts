@@ -83,6 +83,14 @@ export class MaskDocument {
     const stroke = this.stroke;
     this.stroke = undefined;
     if (!stroke?.rect) return;
+    // Rows inside the rect that no segment saved (one clipped away outside the photo) never changed: copy them, or
+    // undo would write the zeros (protect) left there.
+    const { data } = this.raster;
+    for (let y = stroke.rect.y; y < stroke.rect.y + stroke.rect.height; y++) {
+      if (stroke.saved[y]) continue;
+      const row = y * this.width;
+      stroke.before.set(data.subarray(row, row + this.width), row);
+    }
     this.history.push('Stroke', encode(stroke.before, this.width, stroke.rect), this.encode(stroke.rect));
     this.revision++;
   }
