@@ -46,6 +46,7 @@ export function buildModelsProgram(io: Io = consoleIo, roots: RegistryRoots = {}
     .action(async (file: string, o: { id?: string; name?: string; default: boolean; json: boolean }) => {
       const result = await importCheckpoint(file, {
         ...(roots.user ? { modelsDir: roots.user } : {}),
+        ...(roots.shipped ? { shippedDir: roots.shipped } : {}),
         ...(o.id ? { id: o.id } : {}),
         ...(o.name ? { name: o.name } : {}),
       });

@@ -6,11 +6,14 @@ import { copyFile, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { sha256File } from '../inference/manifest';
 import { CheckpointError, checkLayout, openCheckpoint } from './checkpoint';
+import { shippedModelsDir } from '../paths';
 import { userModelsDir } from './paths';
 import { loadTemplate, OFFICIAL_TEMPLATE, type Template } from './template';
 
 export interface ImportOptions {
   modelsDir?: string;
+  /** The shipped models' folder: their ids are taken (default: the app's). */
+  shippedDir?: string;
   id?: string;
   name?: string;
   template?: Template;
@@ -67,8 +70,15 @@ export async function importCheckpoint(file: string, options: ImportOptions = {}
     }
 
     await mkdir(modelsDir, { recursive: true });
-    const id = options.id ?? uniqueId(modelsDir, slug(basename(file).replace(/\.(pth|pt|ckpt|tar)$/i, '')));
-    if (existsSync(join(modelsDir, id))) {
+    // A shipped model's id is taken too: the registry lists the shipped one, so an import under its id
+    // could be neither run nor removed.
+    const shippedDir = options.shippedDir ?? shippedModelsDir();
+    const taken = (id: string) => existsSync(join(modelsDir, id)) || existsSync(join(shippedDir, id));
+    const id = options.id ?? uniqueId(taken, slug(basename(file).replace(/\.(pth|pt|ckpt|tar)$/i, '')));
+    if (existsSync(join(shippedDir, id))) {
+      throw new CheckpointError(`"${id}" is the id of a model that ships with the app; pass another --id`);
+    }
+    if (taken(id)) {
       throw new CheckpointError(`a model "${id}" already exists in ${modelsDir}; pass another --id`);
     }
     staging = join(modelsDir, `.import-${id}-${process.pid}`);
@@ -158,14 +168,14 @@ function importedAs(modelsDir: string, checkpointSha: string): string | undefine
 function slug(text: string): string {
   const s = text
     .toLowerCase()
-    .replace(/[^a-z0-9.-]+/g, '-')
+    .replace(/[^\w.-]+/g, '-')
     .replace(/^[-.]+|-+$/g, '');
   return s || 'imported';
 }
 
-function uniqueId(dir: string, base: string): string {
-  if (!existsSync(join(dir, base))) return base;
-  for (let i = 2; ; i++) if (!existsSync(join(dir, `${base}-${i}`))) return `${base}-${i}`;
+function uniqueId(taken: (id: string) => boolean, base: string): string {
+  if (!taken(base)) return base;
+  for (let i = 2; ; i++) if (!taken(`${base}-${i}`)) return `${base}-${i}`;
 }
 
 function modelCard(manifest: Record<string, unknown>, file: string, ignored: string[]): string {

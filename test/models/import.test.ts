@@ -182,6 +182,10 @@ describe('importing good checkpoints', () => {
     lines.length = 0;
     expect(await cli('remove', 'lmdvit-fixture')).toBe(1);
     expect(lines.join('\n')).toContain('ships with the app and cannot be removed');
+    // Nor can an import take a shipped model's id (it could be neither run nor removed).
+    lines.length = 0;
+    expect(await cli('import', join(ckpts, 'bare.pth'), '--id', 'lmdvit-fixture')).toBe(1);
+    expect(lines.join('\n')).toContain('"lmdvit-fixture" is the id of a model that ships with the app');
     expect(await cli('remove', wrappedId)).toBe(0);
     const after = await list();
     expect(after.map((e) => e.id)).toEqual(['lmdvit-fixture', 'bare']);
