@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { BrowserWindow, Menu, app, dialog, ipcMain, screen } from 'electron';
 import { EVENTS, type EventChannel, type EventPayloads } from '../contract';
+import { FORMAT_FACTS, formatFromPath } from '../imaging';
 import { InferenceEngine } from '../inference';
 import { createDispatch, senderCheck } from '../ipc';
 import { registerIpc } from '../ipc/electron';
@@ -39,7 +40,13 @@ const host: StudioHost = {
   },
   async chooseSavePath(suggested) {
     if (!window) return undefined;
-    const result = await dialog.showSaveDialog(window, { defaultPath: suggested });
+    // The suggestion ends in the export format's extension. With it as the filter, macOS and Windows add it to a
+    // bare name before their overwrite prompt (GTK does not: export refuses that case).
+    const format = formatFromPath(suggested);
+    const filters = format
+      ? [{ name: format.toUpperCase(), extensions: FORMAT_FACTS[format].extensions.map((e) => e.slice(1)) }]
+      : [];
+    const result = await dialog.showSaveDialog(window, { defaultPath: suggested, filters });
     return result.canceled ? undefined : result.filePath;
   },
   async chooseFolder(kind) {
@@ -96,7 +103,8 @@ function refreshMenu(): void {
   );
 }
 
-function createWindow(): BrowserWindow {
+/** Every window is made here, so each one clears `window` when it closes (macOS reopens on 'activate'). */
+function createWindow(): void {
   const stateFile = join(app.getPath('userData'), 'window-state.json');
   const state = loadWindowState(
     stateFile,
@@ -118,6 +126,10 @@ function createWindow(): BrowserWindow {
       spellcheck: false,
     },
   });
+  window = win;
+  win.on('closed', () => {
+    if (window === win) window = undefined;
+  });
   if (state.maximized) win.maximize();
   const save = () =>
     void saveWindowState(stateFile, { bounds: win.getNormalBounds(), maximized: win.isMaximized() });
@@ -126,7 +138,6 @@ function createWindow(): BrowserWindow {
   void (devUrl
     ? win.loadURL(devUrl)
     : win.loadFile(join(import.meta.dirname, '..', 'renderer', 'index.html')));
-  return win;
 }
 
 app.whenReady().then(() => {
@@ -134,10 +145,9 @@ app.whenReady().then(() => {
   handlePhotoScheme(studio);
   registerIpc(ipcMain, createDispatch(studio, isAppSender));
   refreshMenu();
-  window = createWindow();
-  window.on('closed', () => (window = undefined));
+  createWindow();
   app.on('activate', () => {
-    if (!window) window = createWindow();
+    if (!window) createWindow();
   });
 });
 
@@ -145,4 +155,14 @@ app.on('window-all-closed', () => {
   if (process.platform !== 'darwin') app.quit();
 });
 
-app.on('will-quit', () => void studio.close());
+// Quitting waits for the studio to stop its jobs and worker and remove its temp cache, but at most 5 s.
+let closing = false;
+app.on('will-quit', (event) => {
+  if (closing) return;
+  closing = true;
+  event.preventDefault();
+  const limit = new Promise<void>((done) => setTimeout(done, 5000));
+  void Promise.race([studio.close(), limit])
+    .catch(() => undefined)
+    .finally(() => app.quit());
+});

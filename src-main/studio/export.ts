@@ -1,6 +1,7 @@
 // Export: the save dialog, then the restored photo encoded once, from the lossless cached result, in the chosen
 // format, quality and depth, with all of the original's metadata or its colour profile only. Never over the
-// original (nor a link to it).
+// original (nor a link to it), nor over a file the save dialog did not ask the user about.
+import { lstat } from 'node:fs/promises';
 import { basename, extname, resolve } from 'node:path';
 import type { ExportRequest, ExportResult } from '../contract';
 import { FORMAT_FACTS, decodePhoto, encodePhoto, formatFromPath, writeFileAtomic } from '../imaging';
@@ -27,6 +28,14 @@ export async function exportPhoto(
   if (!chosen) return { path: undefined, warnings: [] };
   const target = withExtension(resolve(chosen), format);
   if (target === photo.path) throw new ApiFailure('forbidden', 'refusing to overwrite the original photo');
+  // The dialog asked about replacing the name as typed; one with the extension added was never shown.
+  const added = target !== resolve(chosen);
+  if (added && (await lstat(target).catch(() => undefined))) {
+    throw new ApiFailure(
+      'invalid-request',
+      `${basename(target)} already exists: choose it by its full name to replace it, or choose another name`,
+    );
+  }
   const pixels = await decodePhoto(restored.path);
   const { data, warnings } = await encodePhoto(pixels, {
     format,
@@ -35,7 +44,8 @@ export async function exportPhoto(
     original: photo.path,
     metadata: request.metadata,
   });
-  await writeFileAtomic(target, data, { protect: [photo.path] });
+  // noClobber: nor one made there while encoding.
+  await writeFileAtomic(target, data, { protect: [photo.path], noClobber: added });
   return { path: target, warnings };
 }
 

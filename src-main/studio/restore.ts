@@ -33,6 +33,7 @@ export async function restoreInStudio(
   job: JobOptions,
 ): Promise<RestoredInfo> {
   const started = performance.now();
+  claimJobId(photo, request.jobId);
   const area = request.region ? clampRegion(request.region, photo) : wholePhoto(photo);
   // Checked (mask size, sidecar) before the photo is decoded.
   const guide = await guideFor(photo, request.mask, area);
@@ -70,6 +71,26 @@ export async function restoreInStudio(
     await rm(folder, { recursive: true, force: true });
     throw error;
   }
+}
+
+/**
+ * Job ids each photo's restores have used. A run's folder is named by its job id and removed when the run fails
+ * or is replaced, so a reused id would remove the live result (or preview): it is refused. Compared lowercased, as
+ * macOS and Windows give `A` and `a` one folder.
+ */
+const usedJobIds = new WeakMap<OpenedPhoto, Set<string>>();
+
+function claimJobId(photo: OpenedPhoto, jobId: string): void {
+  const used = usedJobIds.get(photo) ?? new Set<string>();
+  usedJobIds.set(photo, used);
+  const key = jobId.toLowerCase();
+  if (used.has(key)) {
+    throw new ApiFailure(
+      'invalid-request',
+      `job id ${jobId} was already used for this photo: each restore needs a new one`,
+    );
+  }
+  used.add(key);
 }
 
 /** The region inside the photo: cut at the photo's edges; a region that misses the photo is refused. */

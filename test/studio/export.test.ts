@@ -1,7 +1,7 @@
 // Export through the ipc dispatch: the save dialog's suggestion, 16-bit PNG from a 16-bit photo (exactly the
 // cached result's pixels), JPEG quality, all metadata or the colour profile only, and never over the original.
 import { existsSync } from 'node:fs';
-import { link, stat } from 'node:fs/promises';
+import { link, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import exifReader from 'exif-reader';
 import sharp from 'sharp';
@@ -22,7 +22,8 @@ async function restored(name: string, spec: Parameters<typeof makePhoto>[2] = {}
 }
 
 async function exportAs(info: PhotoInfo, answer: string | undefined, options: Record<string, unknown>) {
-  saveAnswers.push(answer);
+  // Replaces any answer left by a request refused before its dialog.
+  saveAnswers.splice(0, saveAnswers.length, answer);
   return call(CHANNELS.exportPhoto, { photoId: info.id, metadata: 'all', ...options });
 }
 
@@ -112,5 +113,19 @@ describe('export', () => {
       error: { code: 'not-found', message: 'fresh.png has not been restored yet' },
     });
     expect(existsSync(join(folder, 'f.png'))).toBe(false);
+  });
+
+  it('never replaces a file the dialog did not ask about: a name typed without its extension', async () => {
+    const { folder, info } = await restored('a.png');
+    const other = join(folder, 'b.png');
+    await writeFile(other, 'not this photo');
+    expect(await exportAs(info, join(folder, 'b'), { format: 'png' })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid-request', message: expect.stringMatching(/^b\.png already exists/) },
+    });
+    expect(await readFile(other, 'utf8')).toBe('not this photo');
+    // Chosen by its full name, the dialog asked: it is replaced.
+    expect(ok<ExportResult>(await exportAs(info, other, { format: 'png' })).path).toBe(other);
+    expect((await sharp(other).metadata()).format).toBe('png');
   });
 });

@@ -158,6 +158,29 @@ describe('studio restore', () => {
     expect((await studio.image('result', info.id)).data.equals(before)).toBe(true);
   });
 
+  it('refuses a job id already used for the photo, which would remove its live result', async () => {
+    const { info } = await openPhoto();
+    ok(await call(CHANNELS.restore, { jobId: 'again-1', photoId: info.id }));
+    const before = (await studio.image('result', info.id)).data;
+    const region = { x: 0, y: 0, width: 50, height: 50 };
+    for (const request of [
+      { jobId: 'again-1', photoId: info.id },
+      { jobId: 'again-1', photoId: info.id, region },
+      { jobId: 'AGAIN-1', photoId: info.id },
+    ]) {
+      expect(await call(CHANNELS.restore, request)).toMatchObject({
+        ok: false,
+        error: { code: 'invalid-request', message: expect.stringMatching(/already used/) },
+      });
+    }
+    expect(ok<PhotoInfo>(await call(CHANNELS.getPhoto, info.id)).restored?.jobId).toBe('again-1');
+    expect((await studio.image('result', info.id)).data.equals(before)).toBe(true);
+    // A new id replaces the result as before.
+    ok(await call(CHANNELS.restore, { jobId: 'again-2', photoId: info.id }));
+    expect(ok<PhotoInfo>(await call(CHANNELS.getPhoto, info.id)).restored?.jobId).toBe('again-2');
+    expect((await studio.image('result', info.id)).mime).toBe('image/png');
+  });
+
   it('cuts a region at the photo edge and refuses one outside the photo', async () => {
     const { info } = await openPhoto();
     const edge = ok<RestoredInfo>(
