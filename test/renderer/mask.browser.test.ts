@@ -245,6 +245,43 @@ describe('mask editor', () => {
     expect(equalBytes(app.mask.current!.raster.data, before)).toBe(true);
   });
 
+  it('outside the Mask panel the left button pans and the mask keys do nothing, the brush kept for later', async () => {
+    const { app } = await setup();
+    app.mask.setTool('force');
+    app.mask.setSize(10);
+    const before = app.mask.current!.raster.data.slice();
+    app.panel = 'restore'; // the mask is not shown here
+    await settle();
+    const keyDown = (key: string) => window.dispatchEvent(new KeyboardEvent('keydown', { key }));
+    for (const key of ['p', 'e', 'd', 'b', ']', 'm']) keyDown(key);
+    expect([app.mask.tool, app.mask.painting, app.mask.size, app.mask.visible]).toEqual([
+      'force',
+      true,
+      10,
+      true,
+    ]);
+    expect(frame().classList.contains('painting')).toBe(false);
+    const x0 = app.viewport.x;
+    await stroke(
+      app,
+      [
+        { x: 60, y: 60 },
+        { x: 70, y: 60 },
+      ],
+      2,
+    );
+    expect(app.viewport.x).toBeCloseTo(x0 + 25);
+    expect(equalBytes(app.mask.current!.raster.data, before)).toBe(true);
+    expect(app.mask.current!.canUndo).toBe(false);
+
+    // Back in the Mask panel the same brush paints again.
+    app.panel = 'mask';
+    await settle();
+    expect(frame().classList.contains('painting')).toBe(true);
+    await stroke(app, [{ x: 60, y: 60 }]);
+    expect(at(app, 60, 60)).toBe(255);
+  });
+
   it('a soft brush thins out toward its edge, a hard one does not; every pixel stays one of the three values', () => {
     const share = (doc: MaskDocument, r0: number, r1: number) => {
       let inRing = 0;

@@ -1,5 +1,6 @@
-// The brush gesture: the left button paints the selected photo's mask while the brush is on (Space held, the
-// middle button and the wheel still move the view). Screen points become photo points through the viewport.
+// The brush gesture: the left button paints the selected photo's mask while the brush is on and the Mask panel is
+// open (the other panels do not show the mask, so there it pans; Space held, the middle button and the wheel still
+// move the view). Screen points become photo points through the viewport.
 import type { ViewportState } from '../viewer/viewport.svelte';
 import type { MaskDocument } from './document.svelte';
 import type { MaskState } from './mask.svelte';
@@ -13,14 +14,19 @@ export class BrushGesture {
   constructor(
     private readonly mask: MaskState,
     private readonly view: ViewportState,
+    /** True while the Mask panel is the active one (the only one that shows the mask). */
+    private readonly editing: () => boolean,
   ) {}
+
+  /** The brush owns the left button: it is on, and the mask it paints is shown. */
+  get painting(): boolean {
+    return this.mask.painting && this.editing();
+  }
 
   /** True when this press paints rather than pans. */
   wants(event: PointerEvent, spaceHeld: boolean): boolean {
     const document = this.mask.current;
-    return (
-      event.button === 0 && this.mask.painting && !spaceHeld && document !== undefined && !document.loading
-    );
+    return event.button === 0 && this.painting && !spaceHeld && document !== undefined && !document.loading;
   }
 
   down(event: PointerEvent): void {
