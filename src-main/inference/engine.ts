@@ -44,6 +44,11 @@ export class InferenceEngine {
     });
   }
 
+  /** Forgets a model folder that was removed or replaced: its next job loads and verifies it afresh. */
+  release(modelDir: string): void {
+    this.post({ type: 'release', modelDir });
+  }
+
   /** Stops the worker (and its sessions); a later restore() starts a new one. */
   async close(): Promise<void> {
     const worker = this.worker;

@@ -10,7 +10,10 @@ export interface RestoreJob {
 }
 
 export type WorkerRequest =
-  { type: 'restore'; id: number; job: RestoreJob } | { type: 'cancel'; id: number } | { type: 'release' };
+  | { type: 'restore'; id: number; job: RestoreJob }
+  | { type: 'cancel'; id: number }
+  /** Forget a model folder (or every one): the next job loads and verifies it again. */
+  | { type: 'release'; modelDir?: string | undefined };
 
 export type WorkerReply =
   | { type: 'progress'; id: number; progress: Progress }

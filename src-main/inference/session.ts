@@ -52,6 +52,22 @@ export function getSession(model: ModelDir, options: SessionOptions = {}): Promi
 export async function releaseSessions(): Promise<void> {
   const entries = [...cache.values()];
   cache.clear();
+  await release(entries);
+}
+
+/** Drops the cached sessions of one model folder (removed or replaced on disk); `busy`: a job may still be
+ * running on them, so they are left to the garbage collector instead of released under it. */
+export async function releaseSessionsOf(modelDir: string, busy: boolean): Promise<void> {
+  const entries: Promise<EngineSession>[] = [];
+  for (const [key, entry] of cache) {
+    if (!key.startsWith(`${modelDir}\0`)) continue;
+    cache.delete(key);
+    entries.push(entry);
+  }
+  if (!busy) await release(entries);
+}
+
+async function release(entries: Promise<EngineSession>[]): Promise<void> {
   for (const entry of entries) {
     const ready = await entry.catch(() => undefined);
     await ready?.session.release();

@@ -4,7 +4,7 @@ import { parentPort } from 'node:worker_threads';
 import { loadModelDir, type ModelDir } from './manifest';
 import { restore } from './pipeline';
 import { transferables, type RestoreJob, type WorkerReply, type WorkerRequest } from './protocol';
-import { releaseSessions } from './session';
+import { releaseSessions, releaseSessionsOf } from './session';
 
 const port = parentPort;
 if (!port) throw new Error('worker.ts runs inside a worker thread');
@@ -51,5 +51,9 @@ async function run(id: number, job: RestoreJob): Promise<void> {
 port.on('message', (request: WorkerRequest) => {
   if (request.type === 'restore') void run(request.id, request.job);
   else if (request.type === 'cancel') running.get(request.id)?.abort();
-  else void releaseSessions();
+  else if (request.modelDir === undefined) void releaseSessions();
+  else {
+    models.delete(request.modelDir);
+    void releaseSessionsOf(request.modelDir, running.size > 0);
+  }
 });

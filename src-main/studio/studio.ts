@@ -113,8 +113,12 @@ export class Studio {
     return this.models.setDefault(id);
   }
 
-  removeModel(id: string): Promise<ModelInfo[]> {
-    return this.models.remove(id);
+  async removeModel(id: string): Promise<ModelInfo[]> {
+    const { dir } = this.models.entry(id);
+    const models = await this.models.remove(id);
+    // A later import may reuse the id and folder: the worker must not run the removed weights from memory.
+    this.engine.release(dir);
+    return models;
   }
 
   modelCard(id: string): ModelCardInfo {

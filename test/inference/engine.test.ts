@@ -1,6 +1,9 @@
+import { cp, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { InferenceEngine } from '../../src-main/inference/engine';
 import { CancelledError } from '../../src-main/inference/pipeline';
+import { tempFolder } from '../imaging/helpers';
 import { FIXTURE_DIR, texture8 } from './helpers';
 
 const engine = new InferenceEngine();
@@ -52,5 +55,15 @@ describe('inference worker', () => {
     await expect(engine.restore({ ...job(128, 128), modelDir: '/nonexistent' })).rejects.toThrow(
       /manifest\.json: cannot read the model manifest/,
     );
+  });
+
+  it('forgets a released model folder: a model replaced on disk is verified again, not run from memory', async () => {
+    const dir = join(await tempFolder(), 'model');
+    await cp(FIXTURE_DIR, dir, { recursive: true });
+    await engine.restore({ ...job(128, 128), modelDir: dir });
+    await writeFile(join(dir, 'model.onnx'), 'another model now');
+    await expect(engine.restore({ ...job(128, 128), modelDir: dir })).resolves.toBeDefined(); // cached
+    engine.release(dir);
+    await expect(engine.restore({ ...job(128, 128), modelDir: dir })).rejects.toThrow(/sha256/);
   });
 });
