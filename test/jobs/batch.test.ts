@@ -200,25 +200,61 @@ describe('batch jobs service', () => {
     const input = join(folder, 'in');
     await makePhotos(input, 5);
     const out = join(folder, 'out');
-    let pausedAt = -1;
-    let job!: BatchJob;
+    // Every event in order; `until` resolves as soon as the recorded events satisfy a condition (no polling).
+    const events: BatchEvent[] = [];
+    const waiters = new Set<() => void>();
+    let job: BatchJob | undefined;
     const running = runBatch({ inputs: [input], output: out }, (event, j) => {
       job = j;
-      if (event.type === 'photo' && pausedAt < 0) {
-        j.pause();
-        pausedAt = 0;
-      }
+      events.push(event);
+      if (event.type === 'photo' && !events.some((e) => e.type === 'paused')) j.pause();
+      for (const check of [...waiters]) check();
     });
-    await waitFor(() => pausedAt === 0);
-    await new Promise((resolve) => setTimeout(resolve, 200)); // the photo in the worker finishes
-    const heldAt = (await outputsOf(out)).length;
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-    expect(job.paused).toBe(true);
-    expect((await outputsOf(out)).length).toBe(heldAt);
-    expect(heldAt).toBeLessThan(5);
-    job.resume();
+    const until = (condition: () => boolean) =>
+      Promise.race([
+        new Promise<void>((resolve) => {
+          const check = () => {
+            if (!condition()) return;
+            waiters.delete(check);
+            resolve();
+          };
+          waiters.add(check);
+          check();
+        }),
+        running.then(() => {
+          if (!condition()) throw new Error('the batch ended before the awaited event');
+        }),
+      ]);
+    const photosIn = (from: number, to = events.length) =>
+      events.slice(from, to).flatMap((e) => (e.type === 'photo' ? [e.outcome] : []));
+    const relativeOutputs = (outcomes: { output?: string | undefined }[]) =>
+      outcomes.map((o) => o.output!.slice(out.length + 1)).sort();
+
+    // Paused from the first photo's event: the photo already in the worker (its inference overlapped that
+    // write) still finishes and is written, then the job holds before the next photo.
+    await until(() => events.some((e) => e.type === 'paused'));
+    const pausedIndex = events.findIndex((e) => e.type === 'paused');
+    expect(photosIn(0, pausedIndex)).toHaveLength(1);
+    await until(() => photosIn(pausedIndex).length === 1);
+    const held = events.length;
+    const finished = photosIn(0);
+    expect(finished.map((o) => o.status)).toEqual(['done', 'done']);
+    expect(events.at(-1)).toMatchObject({ type: 'progress', paused: true, processed: 2, done: 2 });
+    expect(await outputsOf(out)).toEqual(relativeOutputs(finished));
+    // While paused nothing happens: no photo starts (no tile progress), finishes, or lands on disk. The wait is
+    // only the window in which nothing may happen, not synchronisation.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(events.slice(held)).toEqual([]);
+    expect(await outputsOf(out)).toEqual(relativeOutputs(finished));
+
+    job!.resume();
     const { summary } = await running;
-    expect(summary.counts).toMatchObject({ done: 5, failed: 0 });
+    expect(events[held]).toEqual({ type: 'resumed' });
+    const afterResume = photosIn(held);
+    expect(afterResume.map((o) => o.status)).toEqual(['done', 'done', 'done']);
+    expect(summary.counts).toMatchObject({ done: 5, failed: 0, notRun: 0 });
+    expect(await outputsOf(out)).toEqual(relativeOutputs([...finished, ...afterResume]));
+    expect(await outputsOf(out)).toHaveLength(5);
 
     // Cancel after the first photo: the batch stops, keeps what it finished, leaves no temp file.
     const out2 = join(folder, 'out2');
@@ -263,11 +299,3 @@ describe('batch jobs service', () => {
     expect(again.summary.counts).toMatchObject({ resumed: 2, done: 2, failed: 0 });
   });
 });
-
-async function waitFor(condition: () => boolean, timeoutMs = 30_000): Promise<void> {
-  const start = Date.now();
-  while (!condition()) {
-    if (Date.now() - start > timeoutMs) throw new Error('timed out');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
