@@ -75,6 +75,15 @@ def scale_grad(x: torch.Tensor, scale: float) -> torch.Tensor:
     return x.detach() + scale * (x - x.detach())
 
 
+
+def guided_keep(model_keep: torch.Tensor, windows: Windows, training: bool) -> torch.Tensor:
+    """The guide rule on the model's decisions: forced windows kept, all-protected ones dropped. In training
+    torch.where, not maximum: maximum splits a tie's gradient, so a dropped, unforced window (0 against 0)
+    would get half the straight-through signal to keep it. Evaluation (and so the ONNX graph) keeps maximum."""
+    if training:
+        return torch.where(windows.forced > 0.5, torch.ones_like(model_keep), model_keep) * windows.allowed
+    return torch.maximum(model_keep, windows.forced) * windows.allowed
+
 class Stage(nn.Module):
     """A run of blocks at one resolution; blocks 0 and 1 predict, later blocks reuse those decisions."""
 
@@ -108,7 +117,7 @@ class Stage(nn.Module):
                 model_keep = F.gumbel_softmax(win_logits, tau=1.0, hard=True)[:, 0]
             else:
                 model_keep = ((p_keep > threshold) | (threshold <= 0)).to(x.dtype)
-        return torch.maximum(model_keep, windows.forced) * windows.allowed, probs, p_keep
+        return guided_keep(model_keep, windows, self.training), probs, p_keep
 
     def forward(self, x, level: Level, bank, threshold, pruning: bool):
         if not pruning:

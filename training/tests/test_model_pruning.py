@@ -2,8 +2,8 @@
 import pytest
 import torch
 
-from training.model import TransformerBlock
-from training.windows import build_level, shift_mask_bank
+from training.model import TransformerBlock, guided_keep
+from training.windows import Windows, build_level, shift_mask_bank
 
 from .conftest import guide_like
 
@@ -216,3 +216,16 @@ def test_shut_gate_still_learns_in_training_and_keeps_its_floor_in_evaluation(ti
     assert torch.allclose(restored, expected, atol=1e-6)
     restored.sum().backward()
     assert tiny.output_proj.proj[0].bias.grad[3] != 0
+
+
+def test_guide_rule_passes_the_whole_straight_through_gradient_in_training():
+    # Windows: unforced, forced, protected. The model drops the first, keeps the second and third.
+    windows = Windows(tokens=torch.zeros(3, 1, dtype=torch.long), mask_kind=None, guide_max=torch.tensor([0., 1., -1.]),
+                      forced=torch.tensor([0., 1., 0.]), allowed=torch.tensor([1., 1., 0.]))
+    for training in (True, False):
+        model_keep = torch.tensor([0., 1., 1.], requires_grad=True)
+        keep = guided_keep(model_keep, windows, training)
+        assert keep.tolist() == [0., 1., 0.]
+        keep.sum().backward()
+        if training:  # torch.maximum would give the dropped, unforced window 0.5 (a tie with forced 0)
+            assert model_keep.grad.tolist() == [1., 0., 0.]
