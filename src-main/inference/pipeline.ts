@@ -129,8 +129,10 @@ async function inferTile(engine: EngineSession, input: RestoreInput, tile: Tile,
   const { x, y, width, height } = tile;
   const image = cropToPlanar(input.pixels, x, y, width, height);
   const { width: w, height: h } = input.pixels;
+  // The padding is not image: it gets auto, so a stroke at the bottom or right edge is not mirrored into it
+  // (the contract applies the guide rule over each window's image area).
   const guide = input.guide
-    ? cropMap(input.guide, w, h, x, y, width, height)
+    ? cropMap(input.guide, w, h, x, y, width, height, 0)
     : new Float32Array(width * height);
   return runTile(engine, image, guide, width, height, threshold);
 }

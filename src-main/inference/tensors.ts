@@ -57,7 +57,8 @@ export function cropToPlanar(image: RgbImage, x0: number, y0: number, w: number,
   return out;
 }
 
-/** A single-channel [h,w] crop of a row-major `width` x `height` map, reflected outside. */
+/** A single-channel [h,w] crop of a row-major `width` x `height` map: reflected outside, or `outside` there
+ * when given. */
 export function cropMap(
   map: Float32Array,
   width: number,
@@ -66,13 +67,17 @@ export function cropMap(
   y0: number,
   w: number,
   h: number,
+  outside?: number,
 ): Float32Array {
   const out = new Float32Array(w * h);
+  if (outside !== undefined) out.fill(outside);
+  const inside = (i: number, n: number) => outside === undefined || (i >= 0 && i < n);
   const columns = new Int32Array(w);
   for (let x = 0; x < w; x++) columns[x] = reflectIndex(x0 + x, width);
   for (let y = 0; y < h; y++) {
+    if (!inside(y0 + y, height)) continue;
     const row = reflectIndex(y0 + y, height) * width;
-    for (let x = 0; x < w; x++) out[y * w + x] = map[row + columns[x]!]!;
+    for (let x = 0; x < w; x++) if (inside(x0 + x, width)) out[y * w + x] = map[row + columns[x]!]!;
   }
   return out;
 }

@@ -74,6 +74,19 @@ describe('restore pipeline', () => {
     expect(part.pixels.data).not.toEqual(data);
   });
 
+  it('pads the guide with auto: a stroke at the bottom edge does not force the padding window below it', async () => {
+    const model = await loadModelDir(FIXTURE_DIR);
+    const [width, height] = [128, 130]; // padded to 256 high; window row 16 holds image rows 128-129 only
+    const guide = new Float32Array(width * height);
+    guide.fill(1, 123 * width, 128 * width); // rows 123-127 forced, 128-129 auto
+    const pixels = { width, height, data: texture8(width, height) };
+    const result = await restore(model, { pixels, guide, threshold: 1, maps: 'decisions' }, session);
+    const d = result.decisions!; // threshold 1 keeps only forced windows
+    const stage0 = (row: number) => Array.from(d.data.subarray(row * d.width, (row + 1) * d.width));
+    expect(stage0(15)).toEqual(new Array(d.width).fill(1));
+    expect(stage0(16)).toEqual(new Array(d.width).fill(0));
+  });
+
   it('blends with strength: 0 gives the input back, 16-bit stays 16-bit', async () => {
     const model = await loadModelDir(FIXTURE_DIR);
     const data = Uint16Array.from(texture8(140, 90), (v) => v * 257 + 3);
