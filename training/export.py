@@ -122,8 +122,8 @@ def build_manifest(cfg, model_id: str, name: str, dense: bool, weights: str, sha
 
 SPLITS = {"val": "val256", "val_full": "valFullPhotos"}
 DIGITS = {"samples": 0, "psnr": 2, "ssim": 4, "psnrInput": 2, "weightedPsnr": 2, "weightedSsim": 4,
-          "weightedPsnrInput": 2, "unblurredPsnrVsInput": 2, "pruningPrecision": 3, "pruningRecall": 3,
-          "keptRatio": 3, "keptRatioNoBlur": 3, "secondsPerImage": 2}
+          "weightedPsnrInput": 2, "unblurredPsnrVsInput": 2, "unblurredPsnrVsInputPooled": 2,
+          "pruningPrecision": 3, "pruningRecall": 3, "keptRatio": 3, "keptRatioNoBlur": 3, "secondsPerImage": 2}
 
 
 def manifest_metrics(report: dict, model_id: str) -> dict:
