@@ -71,13 +71,15 @@ export function cropMap(
 ): Float32Array {
   const out = new Float32Array(w * h);
   if (outside !== undefined) out.fill(outside);
-  const inside = (i: number, n: number) => outside === undefined || (i >= 0 && i < n);
-  const columns = new Int32Array(w);
-  for (let x = 0; x < w; x++) columns[x] = reflectIndex(x0 + x, width);
+  // Source index per column and row, -1 where `outside` fills instead of a reflection.
+  const source = (i: number, n: number) =>
+    outside !== undefined && (i < 0 || i >= n) ? -1 : reflectIndex(i, n);
+  const columns = Int32Array.from({ length: w }, (_, x) => source(x0 + x, width));
   for (let y = 0; y < h; y++) {
-    if (!inside(y0 + y, height)) continue;
-    const row = reflectIndex(y0 + y, height) * width;
-    for (let x = 0; x < w; x++) if (inside(x0 + x, width)) out[y * w + x] = map[row + columns[x]!]!;
+    const sourceRow = source(y0 + y, height);
+    if (sourceRow < 0) continue;
+    const row = sourceRow * width;
+    for (let x = 0; x < w; x++) if (columns[x]! >= 0) out[y * w + x] = map[row + columns[x]!]!;
   }
   return out;
 }

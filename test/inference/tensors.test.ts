@@ -49,5 +49,9 @@ describe('tensors', () => {
     expect(red).toEqual([1, 2, 1, 0, 1, 11, 12, 11, 10, 11, 1, 2, 1, 0, 1]);
     const map = Float32Array.from([0, 1, 2, 10, 11, 12]);
     expect(Array.from(cropMap(map, 3, 2, 1, 0, 5, 3))).toEqual(red);
+    // With a fill value the outside is that value, not a reflection (the guide's padding is auto).
+    expect(Array.from(cropMap(map, 3, 2, 1, 0, 5, 3, 0))).toEqual([
+      1, 2, 0, 0, 0, 11, 12, 0, 0, 0, 0, 0, 0, 0, 0,
+    ]);
   });
 });
