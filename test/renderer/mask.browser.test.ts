@@ -102,6 +102,21 @@ async function stroke(app: AppState, points: Point[], moves = 1, button = 0) {
   await settle();
 }
 
+/** A 10-photo-pixel drag to the right (2 moves) with `button`: it must move the view by 25 frame px, not paint. */
+async function expectDragPans(app: AppState, button = 0) {
+  const x0 = app.viewport.x;
+  await stroke(
+    app,
+    [
+      { x: 60, y: 60 },
+      { x: 70, y: 60 },
+    ],
+    2,
+    button,
+  );
+  expect(app.viewport.x).toBeCloseTo(x0 + 25);
+}
+
 const at = (app: AppState, x: number, y: number) => app.mask.current!.raster.data[y * 200 + x];
 
 /** RGBA of a layer's canvas at a frame point (layers bottom to top: analysis, mask, cursor). */
@@ -206,42 +221,14 @@ describe('mask editor', () => {
     const { app } = await setup();
     app.mask.setTool('force');
     const before = app.mask.current!.raster.data.slice();
-    const x0 = app.viewport.x;
-    await stroke(
-      app,
-      [
-        { x: 60, y: 60 },
-        { x: 70, y: 60 },
-      ],
-      2,
-      1,
-    );
-    expect(app.viewport.x).toBeCloseTo(x0 + 25);
+    await expectDragPans(app, 1);
     window.dispatchEvent(new KeyboardEvent('keydown', { code: 'Space', key: ' ' }));
-    const x1 = app.viewport.x;
-    await stroke(
-      app,
-      [
-        { x: 60, y: 60 },
-        { x: 70, y: 60 },
-      ],
-      2,
-    );
+    await expectDragPans(app);
     window.dispatchEvent(new KeyboardEvent('keyup', { code: 'Space', key: ' ' }));
-    expect(app.viewport.x).toBeCloseTo(x1 + 25);
     button('Pan').click();
     await settle();
     expect(app.mask.painting).toBe(false);
-    const x2 = app.viewport.x;
-    await stroke(
-      app,
-      [
-        { x: 60, y: 60 },
-        { x: 70, y: 60 },
-      ],
-      2,
-    );
-    expect(app.viewport.x).toBeCloseTo(x2 + 25);
+    await expectDragPans(app);
     expect(equalBytes(app.mask.current!.raster.data, before)).toBe(true);
   });
 
@@ -261,16 +248,7 @@ describe('mask editor', () => {
       true,
     ]);
     expect(frame().classList.contains('painting')).toBe(false);
-    const x0 = app.viewport.x;
-    await stroke(
-      app,
-      [
-        { x: 60, y: 60 },
-        { x: 70, y: 60 },
-      ],
-      2,
-    );
-    expect(app.viewport.x).toBeCloseTo(x0 + 25);
+    await expectDragPans(app);
     expect(equalBytes(app.mask.current!.raster.data, before)).toBe(true);
     expect(app.mask.current!.canUndo).toBe(false);
 
