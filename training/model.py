@@ -75,7 +75,6 @@ def scale_grad(x: torch.Tensor, scale: float) -> torch.Tensor:
     return x.detach() + scale * (x - x.detach())
 
 
-
 def guided_keep(model_keep: torch.Tensor, windows: Windows, training: bool) -> torch.Tensor:
     """The guide rule on the model's decisions: forced windows kept, all-protected ones dropped. In training
     torch.where, not maximum: maximum splits a tie's gradient, so a dropped, unforced window (0 against 0)
@@ -83,6 +82,7 @@ def guided_keep(model_keep: torch.Tensor, windows: Windows, training: bool) -> t
     if training:
         return torch.where(windows.forced > 0.5, torch.ones_like(model_keep), model_keep) * windows.allowed
     return torch.maximum(model_keep, windows.forced) * windows.allowed
+
 
 class Stage(nn.Module):
     """A run of blocks at one resolution; blocks 0 and 1 predict, later blocks reuse those decisions."""
