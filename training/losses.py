@@ -53,19 +53,22 @@ def reconstruction_loss(out, gt, mask, blur_weight: float = 4.0, fft_weight: flo
     return l1 + ssim + fft_weight * fft, {"l1": l1.detach(), "ssim": ssim.detach(), "fft": fft.detach()}
 
 
-def pruning_loss(probs, mask: torch.Tensor) -> torch.Tensor:
+def pruning_loss(probs, mask: torch.Tensor, pos_share: float = 0.5) -> torch.Tensor:
     """Class-balanced BCE between every predictor's keep probability and the blur mask at its resolution
     (keep = blurred), averaged over predictors.
 
-    probs: [(level, (B, H_l, W_l))]; a token is blurred if any of its 2^l x 2^l pixels is. Blurred and sharp
-    tokens each carry half the weight: blur covers a small share of most crops, and a plain BCE drives every
-    keep probability under 0.5, so evaluation at tau 0.5 would keep nothing.
+    probs: [(level, (B, H_l, W_l))]; a token is blurred if any of its 2^l x 2^l pixels is. Blurred tokens carry
+    pos_share of the weight and sharp ones the rest: blur covers a small share of most crops, and a plain BCE
+    drives every keep probability under 0.5, so evaluation at tau 0.5 would keep nothing. Under 0.5 moves the
+    operating point towards pruning (a calibrated predictor's odds scale by pos_share / (1 - pos_share)).
     """
+    if not 0.0 < pos_share < 1.0:
+        raise ValueError(f"pruning_pos_share must be between 0 and 1, not {pos_share}")
     total = mask.new_zeros(())
     for level, p in probs:
         target = (F.max_pool2d(mask, 1 << level) if level else mask)[:, 0]
         positives = target.mean().clamp(1e-3, 1 - 1e-3)
-        weight = torch.where(target > 0.5, 0.5 / positives, 0.5 / (1 - positives))
+        weight = torch.where(target > 0.5, pos_share / positives, (1 - pos_share) / (1 - positives))
         bce = F.binary_cross_entropy(p.clamp(1e-6, 1 - 1e-6), target, reduction="none")
         total = total + (weight * bce).mean()
     return total / max(len(probs), 1)

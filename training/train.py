@@ -37,6 +37,7 @@ DEFAULTS = {
     "blur_weight": 4.0,
     "unblurred_target": "input",  # losses.training_target
     "pruning_weight": 0.5,
+    "pruning_pos_share": 0.5,  # losses.pruning_loss: the blurred tokens' share of its weight
     "predictor_grad": 1.0,
     "save_every": 200,
     "log_every": 20,
@@ -142,6 +143,8 @@ def main(argv=None) -> int:
         p.error("the batch must split evenly over --procs")
     if hp["unblurred_target"] not in UNBLURRED_TARGETS:  # before preloading data and starting processes
         p.error(f"unblurred_target must be one of {UNBLURRED_TARGETS}, not {hp['unblurred_target']!r}")
+    if not 0.0 < hp["pruning_pos_share"] < 1.0:
+        p.error(f"pruning_pos_share must be between 0 and 1, not {hp['pruning_pos_share']}")
     launch(train, args.procs, args.threads, args)
     return 0
 
@@ -210,7 +213,7 @@ def train(rank: int, world: int, args) -> None:
         result = model(b["blur"])
         target = training_target(b["blur"], b["sharp"], b["mask"], hp["unblurred_target"])
         rec, parts = reconstruction_loss(result["restored"], target, b["mask"], hp["blur_weight"])
-        prune = pruning_loss(result["probs"], b["mask"])
+        prune = pruning_loss(result["probs"], b["mask"], hp["pruning_pos_share"])
         loss = rec + hp["pruning_weight"] * prune
         optimizer.zero_grad(set_to_none=True)
         loss.backward()

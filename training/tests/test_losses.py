@@ -45,3 +45,18 @@ def test_balanced_pruning_loss_is_lowest_when_probabilities_match_the_mask():
     # Balanced: calling everything sharp costs as much as calling everything blurred.
     all_blurred = [(0, torch.full((1, 16, 16), 0.99)), (1, torch.full((1, 8, 8), 0.99))]
     assert abs(pruning_loss(all_sharp, mask).item() - pruning_loss(all_blurred, mask).item()) < 1e-3
+
+
+def test_pruning_pos_share_moves_the_best_constant_probability_towards_pruning():
+    mask = torch.zeros(1, 1, 16, 16)
+    mask[..., :4, :4] = 1
+    grid = torch.linspace(0.05, 0.95, 91)
+
+    def best(share):
+        losses = [pruning_loss([(0, torch.full((1, 16, 16), float(p)))], mask, share).item() for p in grid]
+        return float(grid[losses.index(min(losses))])
+
+    assert abs(best(0.5) - 0.5) < 0.011
+    assert abs(best(0.3) - 0.3) < 0.011  # a constant predictor's optimum is the blurred share of the weight
+    with pytest.raises(ValueError):
+        pruning_loss([(0, torch.full((1, 16, 16), 0.5))], mask, 1.0)
