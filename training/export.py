@@ -151,6 +151,8 @@ def main(argv=None) -> int:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--default", action="store_true", help="mark as the app's default model")
     p.add_argument("--metrics", help="the JSON report of `npm run eval -- --json` (or its summary) for the manifest")
+    p.add_argument("--threshold", type=float, default=0.5,
+                   help="the manifest's defaultThreshold (tau), calibrated on training crops (docs/training.md)")
     p.add_argument("--version", default="1.0.0", help="the model's version, raised with every retrained release")
     args = p.parse_args(argv)
 
@@ -164,10 +166,16 @@ def main(argv=None) -> int:
     if args.tile % cfg.model.input_multiple:
         p.error(f"--tile must be a multiple of {cfg.model.input_multiple}")
 
+    if not 0.0 < args.threshold < 1.0:
+        p.error("--threshold must be between 0 and 1")
     model_id = args.id or (cfg.name + ("-dense" if args.dense else ""))
-    extra = {"default": bool(args.default), "version": args.version}
+    extra = {"default": bool(args.default), "version": args.version, "defaultThreshold": args.threshold}
     if args.metrics:
-        extra["metrics"] = manifest_metrics(json.loads(Path(args.metrics).read_text()), model_id)
+        report = json.loads(Path(args.metrics).read_text())
+        measured = report.get("threshold", args.threshold)
+        if measured != args.threshold:
+            p.error(f"{args.metrics} was measured at threshold {measured}, not --threshold {args.threshold}")
+        extra["metrics"] = manifest_metrics(report, model_id)
     write_model_folder(
         model, cfg, Path(args.out), args.dense, model_id, args.name or model_id, weights, args.tile, extra
     )

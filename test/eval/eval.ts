@@ -11,7 +11,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { decodePhoto } from '../../src-main/imaging';
-import { loadModelDir } from '../../src-main/inference';
+import { loadModelDir, type ModelDir } from '../../src-main/inference';
 import { restore } from '../../src-main/inference/pipeline';
 import {
   addCounts,
@@ -77,8 +77,7 @@ const mean = (xs: number[]) => {
   return ok.length ? ok.reduce((a, b) => a + b, 0) / ok.length : null;
 };
 
-async function evaluateSplit(split: string, samples: Sample[], threshold: number | undefined) {
-  const model = await loadModelDir(args.model!);
+async function evaluateSplit(model: ModelDir, split: string, samples: Sample[], threshold: number) {
   const rows: Row[] = [];
   const zero: Counts = { tp: 0, fp: 0, fn: 0, tn: 0 };
   const stageCounts: Counts[] = [];
@@ -179,13 +178,15 @@ async function main() {
   if (!['none', 'mask'].includes(args.guide))
     throw new Error(`--guide must be none or mask, not ${args.guide}`);
   const index = JSON.parse(await readFile(join(args.data, 'index.json'), 'utf8')) as Record<string, Sample[]>;
-  const threshold = args.threshold === undefined ? undefined : Number(args.threshold);
+  const model = await loadModelDir(args.model);
+  // Recorded in the report: the manifest's metrics must come from its own defaultThreshold (training/export.py).
+  const threshold = args.threshold === undefined ? model.manifest.defaultThreshold : Number(args.threshold);
   const limit = args.limit === undefined ? Infinity : Number(args.limit);
   const splits = [];
   for (const split of args.split.split(',')) {
     const samples = (index[split] ?? []).slice(0, limit);
     if (!samples.length) throw new Error(`${args.data}: no samples in split "${split}"`);
-    splits.push(await evaluateSplit(split, samples, threshold));
+    splits.push(await evaluateSplit(model, split, samples, threshold));
   }
   const guide = args.guide === 'mask' ? 'mask' : undefined;
   const report = {

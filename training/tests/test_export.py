@@ -65,5 +65,22 @@ def test_shipped_manifest_metrics_are_the_committed_eval_report():
     report = json.loads(Path("docs/models/lmdvit-e8-eval.json").read_text())
     manifest = json.loads(Path("models/lmdvit-e8/manifest.json").read_text())
     assert report["model"] == "models/lmdvit-e8"
+    assert report["threshold"] == manifest["defaultThreshold"]
     assert export.manifest_metrics(report, "lmdvit-e8") == manifest["metrics"]
     assert export.manifest_metrics(manifest["metrics"], "lmdvit-e8") == manifest["metrics"]
+
+
+def test_threshold_sets_the_default_and_must_match_the_metrics_report(tmp_path):
+    torch.manual_seed(0)
+    ckpt = tmp_path / "weights.pt"
+    torch.save({"model": LMDViT(load_config(CONFIG).model).state_dict(), "step": 3}, ckpt)
+    report = tmp_path / "eval.json"
+    report.write_text(json.dumps({"threshold": 0.5, "splits": []}))
+    base = ["--config", CONFIG, "--checkpoint", str(ckpt), "--out", str(tmp_path / "m")]
+    with pytest.raises(SystemExit):
+        export.main(base + ["--threshold", "0.55", "--metrics", str(report)])
+    assert not (tmp_path / "m").exists()
+    with pytest.raises(SystemExit):
+        export.main(base + ["--threshold", "1"])
+    assert export.main(base + ["--threshold", "0.55"]) == 0
+    assert json.loads((tmp_path / "m" / "manifest.json").read_text())["defaultThreshold"] == 0.55
