@@ -11,6 +11,7 @@ import { loupeRegion } from '../features/restore/loupe';
 import { RestoreState } from '../features/restore/restore.svelte';
 import { CompareState } from '../features/viewer/compare.svelte';
 import { ViewportState } from '../features/viewer/viewport.svelte';
+import { TEXT_FIELDS, isTyping } from './shortcuts';
 
 export class AppState {
   readonly library: LibraryState;
@@ -93,9 +94,10 @@ export class AppState {
       case 'detect':
         return this.detectSelected();
       case 'undo':
-        return this.mask.undo();
       case 'redo':
-        return this.mask.redo();
+        // The menu's Ctrl+Z arrives even while a text field has the focus: that field's own history comes first.
+        if (isTyping(document.activeElement, TEXT_FIELDS)) return void document.execCommand(command);
+        return command === 'undo' ? this.mask.undo() : this.mask.redo();
       case 'view-fit':
         return this.viewport.fit();
       case 'view-actual':

@@ -69,6 +69,10 @@ export function commandFor(event: KeyboardEvent, inElectron: boolean): MenuComma
   return KEYS[event.key];
 }
 
+/** Fields that use plain keys and Ctrl+Z themselves (sliders, checkboxes and buttons do not). */
+export const TEXT_FIELDS =
+  'input:not([type=range]):not([type=checkbox]):not([type=radio]), textarea, select, [contenteditable]';
+
 /** True when the key goes to a text field or another control that uses keys itself. */
 export function isTyping(
   target: EventTarget | null,

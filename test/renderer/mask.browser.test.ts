@@ -323,6 +323,16 @@ describe('mask editor', () => {
     await settle();
     expect(equalBytes(app.mask.toGrayImage()!.data, painted.data)).toBe(true);
 
+    // Ctrl+Z in a text field undoes the typing there, not the mask (the menu sends it either way).
+    const field = document.body.appendChild(document.createElement('input'));
+    field.focus();
+    document.execCommand('insertText', false, 'street');
+    script.menu('undo');
+    await settle();
+    expect(field.value).toBe('');
+    expect(equalBytes(app.mask.toGrayImage()!.data, painted.data)).toBe(true);
+    field.remove();
+
     await app.command('undo');
     await stroke(
       app,

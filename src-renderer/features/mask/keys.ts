@@ -1,12 +1,9 @@
 // The mask editor's single-key shortcuts (shown in tooltips through SHORTCUTS in lib/shortcuts.ts). Undo, redo
 // and detect are menu commands (AppState.command), not here.
-import { isTyping } from '../../lib/shortcuts';
+import { TEXT_FIELDS, isTyping } from '../../lib/shortcuts';
 import type { MaskState } from './mask.svelte';
 
 const HARDNESS_STEP = 0.1;
-/** Fields that use these keys themselves (sliders, checkboxes and buttons do not). */
-const TEXT_FIELDS =
-  'input:not([type=range]):not([type=checkbox]):not([type=radio]), textarea, select, [contenteditable]';
 
 const KEYS: Record<string, (mask: MaskState) => void> = {
   b: (mask) => (mask.painting = !mask.painting),
