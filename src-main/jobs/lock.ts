@@ -1,40 +1,68 @@
 // One batch at a time per output folder: `.deblur-batch.lock` holds the owner's pid. A lock left by a killed
 // run (its pid no longer alive) is taken over; a live owner makes the second batch refuse to start.
-import { open, readFile, rm, stat } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import { link, open, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BatchUsageError } from './types';
 
 export const LOCK_NAME = '.deblur-batch.lock';
 /** A lock without a pid yet is being taken by a batch starting now, unless it is older than this. */
 const WRITING_PID_MS = 10_000;
+/** Takeovers lost to other batches before giving up (each loss means another batch holds the lock now). */
+const ATTEMPTS = 5;
 
 /** Takes the lock; returns its release. */
 export async function lockOutput(outputRoot: string): Promise<() => Promise<void>> {
   const path = join(outputRoot, LOCK_NAME);
-  for (let attempt = 0; ; attempt++) {
+  for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
     try {
       const handle = await open(path, 'wx');
       await handle.writeFile(String(process.pid));
       await handle.close();
       return () => rm(path, { force: true });
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 0) throw error;
-      const owner = Number((await readFile(path, 'utf8').catch(() => '')).trim());
-      const starting = !(owner > 0) && (await isFresh(path));
-      if ((owner > 0 && isAlive(owner)) || starting) {
-        const who = starting ? 'starting' : `pid ${owner}`;
-        throw new BatchUsageError(
-          `another batch (${who}) is writing into ${outputRoot}: wait for it to finish or cancel it`,
-        );
-      }
-      await rm(path, { force: true }); // left by a run that was killed
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
+    const lock = await readLock(path);
+    if (!lock) continue; // released meanwhile
+    const owner = Number(lock.text.trim());
+    const starting = !(owner > 0) && Date.now() - lock.mtimeMs < WRITING_PID_MS;
+    if ((owner > 0 && isAlive(owner)) || starting) {
+      const who = starting ? 'starting' : `pid ${owner}`;
+      throw new BatchUsageError(
+        `another batch (${who}) is writing into ${outputRoot}: wait for it to finish or cancel it`,
+      );
+    }
+    await takeOver(path, lock.ino); // left by a run that was killed
+  }
+  throw new BatchUsageError(`another batch took the lock in ${outputRoot} first: wait for it to finish`);
+}
+
+/** The lock's text, inode and age, all read from one open file (it may be replaced between two paths). */
+async function readLock(path: string) {
+  const handle = await open(path, 'r').catch(() => undefined);
+  if (!handle) return undefined;
+  try {
+    const { ino, mtimeMs } = await handle.stat();
+    return { text: await handle.readFile('utf8'), ino, mtimeMs };
+  } finally {
+    await handle.close();
   }
 }
 
-async function isFresh(path: string): Promise<boolean> {
-  const info = await stat(path).catch(() => undefined);
-  return info !== undefined && Date.now() - info.mtimeMs < WRITING_PID_MS;
+/** Moves the dead lock aside instead of deleting it by name: when two batches take over at once, the later one
+ * would otherwise delete the lock the first has just made. What it moved is checked, and put back if new. */
+async function takeOver(path: string, deadIno: number): Promise<void> {
+  const aside = `${path}.${randomUUID()}`;
+  try {
+    await rename(path, aside);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return; // another batch moved it first
+    throw error;
+  }
+  const moved = await readLock(aside);
+  if (moved && moved.ino !== deadIno) await link(aside, path).catch(() => undefined); // a live lock: restore it
+  await rm(aside, { force: true });
 }
 
 function isAlive(pid: number): boolean {

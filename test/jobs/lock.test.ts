@@ -25,4 +25,18 @@ describe('batch lock', () => {
       await lockOutput(folder)
     )();
   });
+
+  it('two batches taking over the same dead lock at once: exactly one wins, the other is told why', async () => {
+    const folder = await tempFolder();
+    const path = join(folder, LOCK_NAME);
+    for (let round = 0; round < 30; round++) {
+      await writeFile(path, '999999999'); // left by a killed run
+      const results = await Promise.allSettled([lockOutput(folder), lockOutput(folder)]);
+      const won = results.filter((r) => r.status === 'fulfilled');
+      expect(won).toHaveLength(1);
+      const lost = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
+      expect(lost.reason).toBeInstanceOf(BatchUsageError);
+      await (won[0] as PromiseFulfilledResult<() => Promise<void>>).value();
+    }
+  });
 });
