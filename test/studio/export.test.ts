@@ -28,7 +28,7 @@ async function exportAs(info: PhotoInfo, answer: string | undefined, options: Re
 }
 
 describe('export', () => {
-  it('writes 16-bit PNG from a 16-bit photo with exactly the restored pixels, in one encode', async () => {
+  it('writes 16-bit PNG from a 16-bit photo with exactly the restored pixels; 8-bit on request and for JPEG', async () => {
     const { folder, info } = await restored('deep.png', { depth: 16, icc: 'p3' });
     const target = join(folder, 'deep-deblurred.png');
     const result = ok<ExportResult>(await exportAs(info, target, { format: 'png' }));
