@@ -181,6 +181,8 @@ export interface ModelInfo {
   source: 'shipped' | 'imported';
   variant: string;
   default: boolean;
+  /** The manifest's tau: where the Threshold slider starts for this model (undefined when it has none). */
+  defaultThreshold: number | undefined;
 }
 
 /** An imported or shipped model's details for the models panel. */

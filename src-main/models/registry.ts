@@ -22,6 +22,7 @@ export interface ModelEntry {
   source: 'shipped' | 'imported';
   variant: string;
   default: boolean;
+  defaultThreshold: number | undefined;
   manifest: Record<string, unknown>;
 }
 
@@ -53,6 +54,7 @@ function scan(root: string, source: ModelEntry['source']): ModelEntry[] {
             source,
             variant: typeof manifest.variant === 'string' ? manifest.variant : 'pruned',
             default: false,
+            defaultThreshold: typeof manifest.defaultThreshold === 'number' ? manifest.defaultThreshold : undefined,
             manifest,
           },
         ];

@@ -62,6 +62,6 @@ export class ModelService {
   }
 }
 
-function toInfo({ id, name, source, variant, default: isDefault }: ModelEntry): ModelInfo {
-  return { id, name, source, variant, default: isDefault };
+function toInfo({ id, name, source, variant, default: isDefault, defaultThreshold }: ModelEntry): ModelInfo {
+  return { id, name, source, variant, default: isDefault, defaultThreshold };
 }

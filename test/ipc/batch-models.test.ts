@@ -109,7 +109,12 @@ describe('models verbs', () => {
 
   it('lists shipped and imported models, selects the default, removes imported ones only', async () => {
     expect(await list()).toEqual([
-      expect.objectContaining({ id: 'lmdvit-fixture', source: 'shipped', default: true }),
+      expect.objectContaining({
+        id: 'lmdvit-fixture',
+        source: 'shipped',
+        default: true,
+        defaultThreshold: 0.5,
+      }),
     ]);
     await cp(join(FIXTURES, 'lmdvit-fixture'), join(user, 'mine'), { recursive: true });
     expect((await list()).map((m) => [m.id, m.source])).toEqual([

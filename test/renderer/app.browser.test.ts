@@ -104,9 +104,30 @@ function scriptedApi() {
 }
 
 const MODELS: ModelInfo[] = [
-  { id: 'shipped', name: 'Shipped', source: 'shipped', variant: 'pruned', default: true },
-  { id: 'shipped-dense', name: 'Dense', source: 'shipped', variant: 'dense', default: false },
-  { id: 'official', name: 'Official', source: 'imported', variant: 'pruned', default: false },
+  {
+    id: 'shipped',
+    name: 'Shipped',
+    source: 'shipped',
+    variant: 'pruned',
+    default: true,
+    defaultThreshold: 0.62,
+  },
+  {
+    id: 'shipped-dense',
+    name: 'Dense',
+    source: 'shipped',
+    variant: 'dense',
+    default: false,
+    defaultThreshold: 0.5,
+  },
+  {
+    id: 'official',
+    name: 'Official',
+    source: 'imported',
+    variant: 'pruned',
+    default: false,
+    defaultThreshold: 0.5,
+  },
 ];
 
 const restored = restoredInfo(
@@ -157,9 +178,13 @@ describe('App', () => {
       'Shipped',
       'Official',
     ]);
+    // The threshold slider starts at the chosen model's own tau, and the run leaves it to the model.
+    const tau = () => document.querySelector<HTMLInputElement>('input[aria-label="Threshold"]')!.value;
+    expect(tau()).toBe('0.62');
     button('Run')!.click();
     await settle();
     expect(script.requests[0]).toMatchObject({ photoId: 'p1', strength: 1, modelId: undefined });
+    expect(script.requests[0]!.threshold).toBeUndefined();
     script.emitProgress({ jobId: script.requests[0]!.jobId, photoId: 'p1', done: 1, total: 4, skipped: 0 });
     await settle();
     expect(document.querySelector('progress')?.value).toBe(0.25);
@@ -169,6 +194,8 @@ describe('App', () => {
 
     picker.value = 'official';
     picker.dispatchEvent(new Event('change', { bubbles: true }));
+    await settle();
+    expect(tau()).toBe('0.5');
     script.menu('run');
     await settle();
     expect(script.requests[1]).toMatchObject({ modelId: 'official' });

@@ -33,7 +33,16 @@ function scriptedApi() {
     exportPhoto: unused,
     listModels: async () => ({
       ok: true,
-      value: [{ id: 'official', name: 'Official', source: 'imported', variant: 'pruned', default: false }],
+      value: [
+        {
+          id: 'official',
+          name: 'Official',
+          source: 'imported',
+          variant: 'pruned',
+          default: false,
+          defaultThreshold: 0.5,
+        },
+      ],
     }),
     importModel: unused,
     setDefaultModel: unused,
