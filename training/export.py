@@ -152,7 +152,7 @@ def main(argv=None) -> int:
     p.add_argument("--default", action="store_true", help="mark as the app's default model")
     p.add_argument("--metrics", help="the JSON report of `npm run eval -- --json` (or its summary) for the manifest")
     p.add_argument("--threshold", type=float, default=0.5,
-                   help="the manifest's defaultThreshold (tau), calibrated on training crops (docs/training.md)")
+                   help="the manifest's defaultThreshold (tau); docs/training.md, 'Export'")
     p.add_argument("--version", default="1.0.0", help="the model's version, raised with every retrained release")
     args = p.parse_args(argv)
 
@@ -175,6 +175,9 @@ def main(argv=None) -> int:
         measured = report.get("threshold", args.threshold)
         if measured != args.threshold:
             p.error(f"{args.metrics} was measured at threshold {measured}, not --threshold {args.threshold}")
+        if report.get("guide"):
+            p.error(f"{args.metrics} was measured with --guide {report['guide']}: the manifest's metrics are the "
+                    "model's own decisions")
         extra["metrics"] = manifest_metrics(report, model_id)
     write_model_folder(
         model, cfg, Path(args.out), args.dense, model_id, args.name or model_id, weights, args.tile, extra

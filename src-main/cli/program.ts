@@ -42,7 +42,7 @@ export function buildProgram(): Command {
       'after',
       '\nAlbums: deblur batch <folder|photo...> -o <out> [--recursive] (deblur batch --help)\n' +
         'Blur ranking: deblur scan <folder> [--json] (deblur scan --help)\n' +
-        'Models: deblur models import <file.pth> | list | default <id> | remove <id> | show <id>',
+        'Models: deblur models import <file.pth> | list | default <id> | remove <id> | show <id> | verify <id>',
     )
     .showHelpAfterError('(run deblur --help for usage)');
 }

@@ -82,5 +82,8 @@ def test_threshold_sets_the_default_and_must_match_the_metrics_report(tmp_path):
     assert not (tmp_path / "m").exists()
     with pytest.raises(SystemExit):
         export.main(base + ["--threshold", "1"])
+    report.write_text(json.dumps({"threshold": 0.55, "guide": "mask", "splits": []}))
+    with pytest.raises(SystemExit):
+        export.main(base + ["--threshold", "0.55", "--metrics", str(report)])
     assert export.main(base + ["--threshold", "0.55"]) == 0
     assert json.loads((tmp_path / "m" / "manifest.json").read_text())["defaultThreshold"] == 0.55
