@@ -19,7 +19,8 @@ export interface DecodeOptions {
 export interface Probe {
   format: PhotoFormat;
   depth: 8 | 16;
-  cmyk: boolean;
+  /** Set when the photo is decoded converted to sRGB (see foreignSpace). */
+  foreign: ForeignSpace | undefined;
   hasAlpha: boolean;
   orientation: number;
   icc: Buffer | undefined;
@@ -34,12 +35,13 @@ export async function decodePhoto(path: string, options: DecodeOptions = {}): Pr
     const { region } = options;
     if (region)
       image = image.extract({ left: region.x, top: region.y, width: region.width, height: region.height });
-    // Stay in the source colour space; CMYK has no RGB meaning, so it alone is converted to sRGB.
-    image = probe.cmyk ? image : image.keepIccProfile();
-    image =
-      probe.depth === 16
-        ? image.pipelineColourspace('rgb16').toColourspace('rgb16').raw({ depth: 'ushort' })
-        : image.toColourspace('srgb').raw();
+    // Stay in the source colour space unless its profile cannot describe RGB pixels (foreignSpace).
+    if (!probe.foreign) image = image.keepIccProfile();
+    if (probe.depth === 8) image = image.toColourspace('srgb').raw();
+    else if (probe.foreign === 'greyscale') {
+      // sharp skips the input profile of 16-bit grey; an output profile transform goes through it.
+      image = image.toColourspace('grey16').withIccProfile('srgb').raw({ depth: 'ushort' });
+    } else image = image.pipelineColourspace('rgb16').toColourspace('rgb16').raw({ depth: 'ushort' });
     const { data, info } = await image.toBuffer({ resolveWithObject: true });
     return {
       width: info.width,
@@ -50,7 +52,7 @@ export async function decodePhoto(path: string, options: DecodeOptions = {}): Pr
       format: probe.format,
       hasAlpha: probe.hasAlpha,
       orientation: probe.orientation,
-      ...(probe.icc && !probe.cmyk ? { icc: probe.icc } : {}),
+      ...(probe.icc && !probe.foreign ? { icc: probe.icc } : {}),
       sourcePath: path,
     };
   } catch (error) {
@@ -104,11 +106,22 @@ export async function probePhoto(path: string, pixelLimit = DEFAULT_PIXEL_LIMIT)
   return {
     format,
     depth: meta.depth === 'ushort' ? 16 : 8,
-    cmyk: meta.space === 'cmyk',
+    foreign: foreignSpace(meta),
     hasAlpha: meta.hasAlpha ?? false,
     orientation: meta.orientation ?? 1,
     icc: meta.icc,
   };
+}
+
+export type ForeignSpace = 'CMYK' | 'greyscale';
+
+/** A colour space whose profile cannot describe the RGB pixels the app works on: CMYK, or grey with a grey ICC
+ * profile (kept, it would be dropped from RGB output and the grey values read as sRGB). Such photos are
+ * converted to sRGB through their profile. Grey without a profile is already sRGB's grey. */
+export function foreignSpace(meta: Pick<Metadata, 'space' | 'icc'>): ForeignSpace | undefined {
+  if (meta.space === 'cmyk') return 'CMYK';
+  if ((meta.space === 'b-w' || meta.space === 'grey16') && meta.icc) return 'greyscale';
+  return undefined;
 }
 
 function photoFormat(meta: Metadata): PhotoFormat | undefined {

@@ -2,6 +2,7 @@
 // The pixels are composited over the original file opened with keepMetadata(), so every metadata field
 // sharp can write survives; orientation becomes 1 because the pixels are already upright.
 import sharp, { type Metadata, type Sharp } from 'sharp';
+import { foreignSpace } from './decode';
 import { ImageError, readError } from './errors';
 import { FORMAT_FACTS } from './formats';
 import { assertRgb, convertDepth } from './pixels';
@@ -114,8 +115,12 @@ function withOriginalMetadata(
   warnings: string[],
 ): Sharp {
   const all = (options.metadata ?? 'all') === 'all';
-  if (meta.space === 'cmyk') {
-    warnings.push('the CMYK colour profile of the original cannot describe RGB pixels: written as sRGB');
+  const foreign = foreignSpace(meta);
+  if (foreign) {
+    // decodePhoto gave sRGB pixels for these; the original's profile would be dropped or wrong.
+    warnings.push(
+      `the ${foreign} colour profile of the original cannot describe RGB pixels: written as sRGB`,
+    );
     image = image.toColourspace('srgb');
     if (all) image = image.keepExif().keepXmp();
   } else {

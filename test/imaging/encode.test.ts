@@ -7,7 +7,7 @@ import { decodePhoto } from '../../src-main/imaging/decode';
 import { encodePhoto } from '../../src-main/imaging/encode';
 import { ImageError } from '../../src-main/imaging/errors';
 import type { PhotoFormat } from '../../src-main/imaging/types';
-import { makePhoto, pattern8, tempFolder } from './helpers';
+import { grayIccProfile, makePhoto, pattern8, tempFolder } from './helpers';
 
 /** Inverts the pixels, standing in for "processed". */
 function processed<T extends Uint8Array | Uint16Array>(data: T, max: number): T {
@@ -76,6 +76,43 @@ describe('encodePhoto carries metadata over from the original', () => {
     await writeFile(written, result.data);
     const again = await decodePhoto(written);
     expect(again.data).toEqual(pixels);
+  });
+
+  it('greyscale with a grey ICC profile comes out in sRGB, its tones as the profile says (8 and 16-bit)', async () => {
+    const folder = await tempFolder();
+    const icc = join(folder, 'gray.icc');
+    await writeFile(icc, grayIccProfile());
+    const gray8 = join(folder, 'gray8.png');
+    await sharp(
+      Uint8Array.from({ length: 256 }, (_, i) => i),
+      { raw: { width: 16, height: 16, channels: 1 } },
+    )
+      .toColourspace('b-w')
+      .withIccProfile(icc, { attach: true })
+      .png()
+      .toFile(gray8);
+    // The same samples times 257 with the same profile.
+    const gray16 = join(folder, 'gray16.png');
+    await sharp(gray8).keepIccProfile().toColourspace('grey16').png().toFile(gray16);
+    // libvips' rendering of the file in sRGB through its profile (up to 8 levels off the stored samples).
+    const expected = await sharp(gray8).toColourspace('srgb').raw().toBuffer();
+    for (const [original, depth] of [
+      [gray8, 8],
+      [gray16, 16],
+    ] as const) {
+      const photo = await decodePhoto(original);
+      const result = await encodePhoto(photo, { format: 'png', original });
+      const shown = await sharp(result.data).toColourspace('srgb').raw().toBuffer();
+      let worst = 0;
+      for (let i = 0; i < expected.length; i++) worst = Math.max(worst, Math.abs(shown[i]! - expected[i]!));
+      expect(worst).toBeLessThanOrEqual(1);
+      expect(photo).toMatchObject({ depth, channels: 3 });
+      expect(photo.icc).toBeUndefined();
+      expect(result.depth).toBe(depth);
+      expect(result.warnings).toEqual([
+        'the greyscale colour profile of the original cannot describe RGB pixels: written as sRGB',
+      ]);
+    }
   });
 
   it('TIFF cannot hold EXIF: says so, keeps ICC and XMP', async () => {

@@ -104,3 +104,36 @@ function formatByName(image: Sharp, name: string): Sharp {
   if (ext === 'gif') return image.gif();
   throw new Error(`no test format for ${name}`);
 }
+
+/** A minimal ICC v2 greyscale display profile (gamma 2.2, D50 white), built byte by byte because sharp has no
+ * built-in grey profile to attach. */
+export function grayIccProfile(): Buffer {
+  const u32 = (n: number) => Buffer.from([n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255]);
+  const s15 = (v: number) => u32(Math.round(v * 65536) >>> 0);
+  const pad = (b: Buffer) => Buffer.concat([b, Buffer.alloc((4 - (b.length % 4)) % 4)]);
+  const text = 'Gray Gamma 2.2\0';
+  const d50 = [s15(0.9642), s15(1), s15(0.8249)];
+  const tags: [string, Buffer][] = [
+    [
+      'desc',
+      Buffer.concat([Buffer.from('desc'), u32(0), u32(text.length), Buffer.from(text), Buffer.alloc(78)]),
+    ],
+    ['wtpt', Buffer.concat([Buffer.from('XYZ '), u32(0), ...d50])],
+    ['kTRC', Buffer.concat([Buffer.from('curv'), u32(0), u32(1), Buffer.from([2, 0x33])])], // u8.8 2.2
+    ['cprt', Buffer.from('text\0\0\0\0none\0')],
+  ];
+  let offset = 128 + 4 + 12 * tags.length;
+  const table = [u32(tags.length)];
+  const bodies = tags.map(([sig, body]) => {
+    table.push(Buffer.from(sig), u32(offset), u32(body.length));
+    offset += pad(body).length;
+    return pad(body);
+  });
+  const header = Buffer.alloc(128);
+  header.writeUInt32BE(offset, 0);
+  header.writeUInt32BE(0x02100000, 8);
+  header.write('mntrGRAYXYZ ', 12);
+  header.write('acsp', 36);
+  Buffer.concat(d50).copy(header, 68);
+  return Buffer.concat([header, ...table, ...bodies]);
+}
