@@ -1,12 +1,13 @@
 // Encode processed RGB pixels, carrying EXIF/XMP/ICC over from the original photo (sharp only).
 // The pixels are composited over the original file opened with keepMetadata(), so every metadata field
-// sharp can write survives; orientation becomes 1 because the pixels are already upright.
+// sharp can write survives; orientation (EXIF and XMP) becomes 1 because the pixels are already upright.
 import sharp, { type Metadata, type Sharp } from 'sharp';
 import { foreignSpace } from './decode';
 import { ImageError, readError } from './errors';
 import { FORMAT_FACTS } from './formats';
 import { assertRgb, convertDepth } from './pixels';
 import type { BitDepth, PhotoFormat, RgbPixels } from './types';
+import { uprightXmp } from './xmp';
 
 export const DEFAULT_QUALITY = 92;
 
@@ -126,6 +127,8 @@ function withOriginalMetadata(
   } else {
     image = all ? image.keepMetadata() : image.keepIccProfile();
   }
+  const xmp = all && meta.xmp ? uprightXmp(meta.xmp) : undefined;
+  if (xmp) image = image.withXmp(xmp);
   if (all && meta.exif && !FORMAT_FACTS[options.format].holdsExif) {
     warnings.push(`${options.format.toUpperCase()} cannot hold EXIF: EXIF not carried over`);
   }

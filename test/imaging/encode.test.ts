@@ -115,6 +115,41 @@ describe('encodePhoto carries metadata over from the original', () => {
     }
   });
 
+  it('XMP tiff:Orientation becomes 1 like the EXIF one (any prefix, attribute or element); the rest is kept', async () => {
+    const folder = await tempFolder();
+    const xmp = (description: string) =>
+      '<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">' +
+      `<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/" dc:format="image/test" ${description}` +
+      '</rdf:RDF></x:xmpmeta>';
+    const tiff = 'xmlns:tiff="http://ns.adobe.com/tiff/1.0/"';
+    const cases = [
+      [`${tiff} tiff:Orientation="6"/>`, `${tiff} tiff:Orientation="1"/>`],
+      [
+        `${tiff}><tiff:Orientation>6</tiff:Orientation></rdf:Description>`,
+        `${tiff}><tiff:Orientation>1</tiff:Orientation></rdf:Description>`,
+      ],
+      [
+        `xmlns:t="http://ns.adobe.com/tiff/1.0/" t:Orientation='6' t:Make="6"/>`,
+        `xmlns:t="http://ns.adobe.com/tiff/1.0/" t:Orientation='1' t:Make="6"/>`,
+      ],
+    ];
+    for (const [before, after] of cases) {
+      const original = join(folder, 'xmp.jpg');
+      await sharp(pattern8(48, 32), { raw: { width: 48, height: 32, channels: 3 } })
+        .withMetadata({ orientation: 6 })
+        .withXmp(xmp(before!))
+        .jpeg()
+        .toFile(original);
+      const photo = await decodePhoto(original);
+      for (const format of ['jpeg', 'png', 'tiff'] as const) {
+        const result = await encodePhoto(photo, { format, original });
+        const out = await sharp(result.data).metadata();
+        expect(out.orientation ?? 1).toBe(1);
+        expect(out.xmp?.toString()).toBe(xmp(after!));
+      }
+    }
+  });
+
   it('TIFF cannot hold EXIF: says so, keeps ICC and XMP', async () => {
     const original = await makePhoto(await tempFolder(), 'orig.jpg', { icc: 'p3', exif: true, xmp: true });
     const photo = await decodePhoto(original);
