@@ -3,8 +3,8 @@
 // sharp can write survives; orientation (EXIF and XMP) becomes 1 because the pixels are already upright.
 import sharp, { type Metadata, type Sharp } from 'sharp';
 import { foreignSpace } from './decode';
-import { ImageError, readError } from './errors';
-import { FORMAT_FACTS } from './formats';
+import { ImageError, encodeError, readError } from './errors';
+import { FORMAT_FACTS, assertFitsFormat } from './formats';
 import { assertRgb, convertDepth } from './pixels';
 import type { BitDepth, PhotoFormat, RgbPixels } from './types';
 import { uprightXmp } from './xmp';
@@ -26,6 +26,8 @@ export interface EncodeOptions {
   metadata?: MetadataChoice;
   /** The pixels are only this rectangle of the upright original (a preview): the original is cut to it. */
   region?: PixelRect;
+  /** Where the result will be written, named in errors (default: the original's path). */
+  path?: string;
 }
 
 export type MetadataChoice = 'all' | 'profile';
@@ -51,13 +53,19 @@ export async function encodePhoto(pixels: RgbPixels, options: EncodeOptions): Pr
   if (!Number.isInteger(quality) || quality < 1 || quality > 100) {
     throw new RangeError(`quality must be an integer from 1 to 100, got ${quality}`);
   }
+  const path = options.path ?? options.original ?? 'output';
+  assertFitsFormat(options.format, pixels.width, pixels.height, path);
   const warnings: string[] = [];
   const depth = outputDepth(pixels.depth, options, warnings);
   const output = convertDepth(pixels, depth);
   let image = options.original ? await overOriginal(output, options, warnings) : fromPixels(output);
   if (depth === 16) image = image.toColourspace('rgb16');
-  const data = await withFormat(image, options.format, quality, options.lossless ?? false).toBuffer();
-  return { data, format: options.format, depth, warnings };
+  try {
+    const data = await withFormat(image, options.format, quality, options.lossless ?? false).toBuffer();
+    return { data, format: options.format, depth, warnings };
+  } catch (error) {
+    throw encodeError(path, options.format, error);
+  }
 }
 
 function outputDepth(pixelDepth: BitDepth, options: EncodeOptions, warnings: string[]): BitDepth {

@@ -8,6 +8,7 @@ export type ImageErrorCode =
   | 'wrong-size'
   | 'protected'
   | 'disk-full'
+  | 'encode-failed'
   | 'write-failed';
 
 export class ImageError extends Error {
@@ -41,6 +42,16 @@ export function readError(path: string, error: unknown): ImageError {
     return new ImageError('not-found', path, `${path}: file not found`, { cause: error });
   }
   return new ImageError('corrupt', path, `${path}: the image is damaged or truncated (${detail})`, {
+    cause: error,
+  });
+}
+
+/** Maps an error thrown by sharp while encoding the output for `path` as `format` to an ImageError. */
+export function encodeError(path: string, format: string, error: unknown): ImageError {
+  if (error instanceof ImageError) return error;
+  const detail = error instanceof Error ? error.message : String(error);
+  const code = /too large/i.test(detail) ? 'too-large' : 'encode-failed';
+  return new ImageError(code, path, `${path}: could not be written as ${format.toUpperCase()} (${detail})`, {
     cause: error,
   });
 }

@@ -11,7 +11,7 @@ export async function savePhoto(
   options: EncodeOptions & { protect?: readonly string[] },
 ): Promise<string[]> {
   const { protect = [], ...encode } = options;
-  const { data, warnings } = await encodePhoto(pixels, encode);
+  const { data, warnings } = await encodePhoto(pixels, { ...encode, path });
   await writeFileAtomic(path, data, {
     protect: [...(options.original ? [options.original] : []), ...protect],
   });

@@ -5,6 +5,7 @@ import { mkdir, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import {
   ImageError,
+  assertFitsFormat,
   decodePhoto,
   encodePhoto,
   loadMask,
@@ -35,6 +36,11 @@ export async function loadPhoto(item: PlannedPhoto): Promise<Loaded> {
     return { ok: false, unreadable, reason: message(error, item.input) };
   }
   try {
+    assertFitsFormat(item.format, photo.width, photo.height, item.output);
+  } catch (error) {
+    return { ok: false, unreadable: false, reason: message(error, item.output) };
+  }
+  try {
     const guide = item.mask ? maskToGuide(await loadMask(item.mask, photo)) : undefined;
     return { ok: true, photo, guide };
   } catch (error) {
@@ -60,6 +66,7 @@ export async function savePhoto(
     quality: options.quality,
     depth: options.bitDepth,
     original: item.input,
+    path: item.output,
   });
   await mkdir(dirname(item.output), { recursive: true });
   await writeFileAtomic(item.output, data, { protect: [item.input] });

@@ -5,6 +5,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import {
   ImageError,
+  assertFitsFormat,
   decodePhoto,
   loadMask,
   maskToGuide,
@@ -111,6 +112,7 @@ export async function restorePhoto(
   if (why !== undefined) {
     throw new ImageError('protected', target.path, `${target.path}: refusing to overwrite ${why}`);
   }
+  assertFitsFormat(target.format, photo.width, photo.height, target.path);
   const maskPath =
     request.mask ?? (existsSync(sidecarPath(request.input)) ? sidecarPath(request.input) : undefined);
   const guide = maskPath ? maskToGuide(await loadMask(maskPath, photo)) : undefined;

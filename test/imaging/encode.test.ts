@@ -5,7 +5,8 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { decodePhoto } from '../../src-main/imaging/decode';
 import { encodePhoto } from '../../src-main/imaging/encode';
-import { ImageError } from '../../src-main/imaging/errors';
+import { ImageError, encodeError } from '../../src-main/imaging/errors';
+import { assertFitsFormat } from '../../src-main/imaging/formats';
 import type { PhotoFormat } from '../../src-main/imaging/types';
 import { grayIccProfile, makePhoto, pattern8, tempFolder } from './helpers';
 
@@ -198,6 +199,42 @@ describe('encodePhoto carries metadata over from the original', () => {
     await expect(
       encodePhoto(pixels, { format: 'png', original, region: { ...region, width: 21 } }),
     ).rejects.toThrow(/the region is 21x30/);
+  });
+
+  it('refuses a size the format cannot hold up front, with an ImageError naming the output', async () => {
+    const pixels = (width: number) => ({
+      width,
+      height: 2,
+      channels: 3 as const,
+      depth: 8 as const,
+      data: new Uint8Array(width * 2 * 3),
+    });
+    for (const [format, max] of [
+      ['jpeg', 65500],
+      ['webp', 16383],
+      ['avif', 16384],
+    ] as const) {
+      const error = await encodePhoto(pixels(max + 1), { format, path: '/out/wide' }).catch(
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(ImageError);
+      expect(error).toMatchObject({ code: 'too-large', path: '/out/wide' });
+      expect((error as Error).message).toContain(
+        `${max + 1}x2 is too large for ${format.toUpperCase()} (at most ${max} pixels a side)`,
+      );
+      await expect(encodePhoto(pixels(max), { format })).resolves.toMatchObject({ format });
+      expect(() => assertFitsFormat(format, 2, max + 1, 'tall')).toThrow(ImageError);
+    }
+    expect(() => assertFitsFormat('png', 100_000, 2, 'wide.png')).not.toThrow();
+    // What sharp itself throws while encoding becomes an ImageError naming the output too.
+    const fromSharp = await sharp({ create: { width: 16384, height: 2, channels: 3, background: '#000' } })
+      .webp()
+      .toBuffer()
+      .catch((e: unknown) => e);
+    expect(encodeError('/out/x.webp', 'webp', fromSharp)).toMatchObject({
+      code: 'too-large',
+      path: '/out/x.webp',
+    });
   });
 
   it('refuses pixels whose size does not match the upright original', async () => {

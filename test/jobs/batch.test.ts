@@ -15,7 +15,8 @@ import {
   type BatchEvent,
   type BatchRequest,
 } from '../../src-main/jobs';
-import { tempFolder } from '../imaging/helpers';
+import { loadPhoto } from '../../src-main/jobs/photo-steps';
+import { makePhoto, tempFolder } from '../imaging/helpers';
 import { FIXTURE_DIR } from '../inference/helpers';
 import { checksums, listFiles, makeAlbum, makePhotos, makeReadOnly } from './helpers';
 
@@ -297,5 +298,17 @@ describe('batch jobs service', () => {
     // Once writable, the same batch resumes the two done photos and restores the two that failed.
     const again = await runBatch({ inputs: [album.root], output: out, recursive: true });
     expect(again.summary.counts).toMatchObject({ resumed: 2, done: 2, failed: 0 });
+  });
+
+  it('a photo too large for the output format fails at load, before inference', async () => {
+    const folder = await tempFolder();
+    const input = await makePhoto(folder, 'wide.png', { width: 16400, height: 8 });
+    const output = join(folder, 'out', 'wide-deblurred.webp');
+    const loaded = await loadPhoto({ input, output, format: 'webp', mask: undefined });
+    expect(loaded).toMatchObject({ ok: false, unreadable: false });
+    expect(loaded.ok ? '' : loaded.reason).toMatch(/16400x8 is too large for WEBP/);
+    await expect(loadPhoto({ input, output, format: 'png', mask: undefined })).resolves.toMatchObject({
+      ok: true,
+    });
   });
 });

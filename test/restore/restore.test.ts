@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
-import { decodePhoto, saveMask, sidecarPath } from '../../src-main/imaging';
+import { ImageError, decodePhoto, saveMask, sidecarPath } from '../../src-main/imaging';
 import { InferenceEngine } from '../../src-main/inference';
 import { restorePhoto } from '../../src-main/restore';
 import { makePhoto, tempFolder } from '../imaging/helpers';
@@ -64,6 +64,17 @@ describe('restore service', () => {
       expect(restored.depth).toBe(depth);
       expect(restored.data).toEqual(original.data);
     }
+  });
+
+  it('refuses an output format that cannot hold the photo before any inference', async () => {
+    const folder = await tempFolder();
+    const input = await makePhoto(folder, 'wide.png', { width: 16400, height: 8 });
+    // No model there: only a refusal before inference can give the size error.
+    const request = { ...base, modelDir: join(folder, 'no-model'), input, format: 'webp' as const };
+    const error = await restorePhoto(engine, request).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ImageError);
+    expect(error).toMatchObject({ code: 'too-large', path: join(folder, 'wide-deblurred.webp') });
+    expect((error as Error).message).toMatch(/16400x8 is too large for WEBP/);
   });
 
   it('writes to a folder or a named file in another format, never over the input', async () => {
