@@ -17,7 +17,8 @@ export interface EncodeOptions {
   quality?: number;
   /** WebP and AVIF only. */
   lossless?: boolean;
-  /** Output bit depth; defaults to the pixels' depth. 16 falls back to 8 (with a warning) where impossible. */
+  /** Output bit depth; defaults to the pixels' depth, capped by the format. 16 asked for falls back to 8 with a
+   * warning where impossible. */
   depth?: BitDepth;
   /** Path of the original photo, whose EXIF, XMP and ICC profile are carried over. */
   original?: string;
@@ -72,7 +73,10 @@ function outputDepth(pixelDepth: BitDepth, options: EncodeOptions, warnings: str
   const wanted = options.depth ?? pixelDepth;
   const max = FORMAT_FACTS[options.format].maxDepth;
   if (wanted <= max) return wanted;
-  warnings.push(`${options.format.toUpperCase()} cannot hold 16-bit pixels: written as 8-bit`);
+  // 16-bit pixels going to an 8-bit format is the expected case; only a 16-bit the caller asked for is lost.
+  if (options.depth !== undefined) {
+    warnings.push(`${options.format.toUpperCase()} cannot hold 16-bit pixels: written as 8-bit`);
+  }
   return max;
 }
 

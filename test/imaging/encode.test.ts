@@ -170,6 +170,16 @@ describe('encodePhoto carries metadata over from the original', () => {
     expect((await sharp(result.data).metadata()).depth).toBe('uchar');
   });
 
+  it('16-bit pixels to an 8-bit format without asking for 16-bit: 8-bit, no warning', async () => {
+    const original = await makePhoto(await tempFolder(), 'deep.png', { depth: 16 });
+    const photo = await decodePhoto(original);
+    for (const format of ['jpeg', 'webp', 'avif'] as const) {
+      const result = await encodePhoto(photo, { format, original });
+      expect(result).toMatchObject({ depth: 8, warnings: [] });
+      expect((await sharp(result.data).metadata()).depth).toBe('uchar');
+    }
+  });
+
   it("metadata 'profile' keeps the ICC profile only: no EXIF (so no GPS), no XMP", async () => {
     const original = await makePhoto(await tempFolder(), 'orig.jpg', { icc: 'p3', exif: true, xmp: true });
     const photo = await decodePhoto(original);
