@@ -1,16 +1,19 @@
-// Write a file atomically: a temp file in the same folder, fsync, rename. Readers see the old file or the
-// new one, never half of one; on any error the temp file is removed and the target is untouched.
+// Write a file atomically: a temp file in the same folder, fsync, rename (link for noClobber). Readers see the
+// old file or the new one, never half of one; on any error the temp file is removed and the target is untouched.
 import { randomBytes } from 'node:crypto';
-import { open, realpath, rename, rm, stat } from 'node:fs/promises';
+import { link, open, realpath, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { ImageError } from './errors';
 
 export interface AtomicWriteOptions {
   /** Paths that must never be overwritten (the original photo). */
   protect?: readonly string[];
-  /** Refuse to replace an existing file (default false: replace it). */
+  /** Refuse to replace an existing file, even one made while writing (default false: replace it). */
   noClobber?: boolean;
 }
+
+/** Errors of link() on file systems without hard links (FAT, exFAT, some network shares). */
+const NO_HARD_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EXDEV']);
 
 export async function writeFileAtomic(
   target: string,
@@ -28,12 +31,50 @@ export async function writeFileAtomic(
     } finally {
       await handle.close();
     }
-    await rename(temp, path);
+    if (options.noClobber) await placeNew(temp, path, data);
+    else await rename(temp, path);
   } catch (error) {
     await rm(temp, { force: true });
     throw writeError(path, error);
   }
   await syncFolder(dirname(path));
+}
+
+/** Moves the temp file to `path` only if nothing is there: link() fails with EEXIST where rename() would
+ * replace a file made since the first check. */
+async function placeNew(temp: string, path: string, data: Uint8Array): Promise<void> {
+  try {
+    await link(temp, path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? '';
+    if (code === 'EEXIST') throw exists(path, error);
+    if (!NO_HARD_LINKS.has(code)) throw error;
+    await writeNew(path, data);
+  }
+  await rm(temp, { force: true });
+}
+
+/** Without hard links: an exclusive create, never over a file, though a reader may see it half-written. */
+async function writeNew(path: string, data: Uint8Array): Promise<void> {
+  let handle;
+  try {
+    handle = await open(path, 'wx');
+  } catch (error) {
+    throw (error as NodeJS.ErrnoException).code === 'EEXIST' ? exists(path, error) : error;
+  }
+  try {
+    await handle.writeFile(data);
+    await handle.sync();
+  } catch (error) {
+    await handle.close();
+    await rm(path, { force: true }); // ours: made by the exclusive create above
+    throw error;
+  }
+  await handle.close();
+}
+
+function exists(path: string, cause?: unknown): ImageError {
+  return new ImageError('write-failed', path, `${path}: a file with this name already exists`, { cause });
 }
 
 async function assertWritable(path: string, options: AtomicWriteOptions): Promise<void> {
@@ -43,9 +84,7 @@ async function assertWritable(path: string, options: AtomicWriteOptions): Promis
       throw new ImageError('protected', path, `${path}: refusing to overwrite the original photo`);
     }
   }
-  if (existing && options.noClobber) {
-    throw new ImageError('write-failed', path, `${path}: a file with this name already exists`);
-  }
+  if (existing && options.noClobber) throw exists(path);
 }
 
 /** Same file by resolved path, real path (symlinks) or inode (hard links). */
@@ -58,6 +97,7 @@ async function samePath(path: string, other: string, existing: Awaited<ReturnTyp
 }
 
 function writeError(path: string, error: unknown): ImageError {
+  if (error instanceof ImageError) return error;
   const code = (error as NodeJS.ErrnoException).code;
   if (code === 'ENOSPC' || code === 'EDQUOT') {
     return new ImageError('disk-full', path, `${path}: not enough disk space; nothing was written`, {

@@ -44,6 +44,20 @@ describe('writeFileAtomic', () => {
     expect(await readFile(target, 'utf8')).toBe('old');
   });
 
+  it('noClobber never replaces a file made after its check: of two writers at once, one is refused', async () => {
+    const folder = await tempFolder();
+    const target = join(folder, 'out.png');
+    const results = await Promise.allSettled(
+      ['first', 'second'].map((text) => writeFileAtomic(target, bytes(text), { noClobber: true })),
+    );
+    const refused = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as ImageError] : []));
+    expect(refused).toHaveLength(1);
+    expect(refused[0]).toMatchObject({ code: 'write-failed', path: target });
+    expect(refused[0]!.message).toMatch(/already exists/);
+    expect(await readFile(target, 'utf8')).toBe(results[0]!.status === 'fulfilled' ? 'first' : 'second');
+    expect(await readdir(folder)).toEqual(['out.png']);
+  });
+
   it('cleans its temp file when the final rename fails', async () => {
     const folder = await tempFolder();
     await mkdir(join(folder, 'taken.png'));
