@@ -1,7 +1,9 @@
 // Encode processed RGB pixels, carrying EXIF/XMP/ICC over from the original photo (sharp only).
 // The pixels are composited over the original file opened with keepMetadata(), so every metadata field
 // sharp can write survives; orientation (EXIF and XMP) becomes 1 because the pixels are already upright.
+// The original's transparency is joined back where the format holds it (alpha.ts).
 import sharp, { type Metadata, type Sharp } from 'sharp';
+import { encodeWithAlpha, originalAlpha, type AlphaSamples } from './alpha';
 import { foreignSpace } from './decode';
 import { ImageError, encodeError, readError } from './errors';
 import { FORMAT_FACTS, assertFitsFormat } from './formats';
@@ -59,10 +61,16 @@ export async function encodePhoto(pixels: RgbPixels, options: EncodeOptions): Pr
   const warnings: string[] = [];
   const depth = outputDepth(pixels.depth, options, warnings);
   const output = convertDepth(pixels, depth);
-  let image = options.original ? await overOriginal(output, options, warnings) : fromPixels(output);
-  if (depth === 16) image = image.toColourspace('rgb16');
+  const { image, alpha } = options.original
+    ? await overOriginal(output, options, warnings)
+    : { image: fromPixels(output), alpha: undefined };
+  const deep = (s: Sharp) => (depth === 16 ? s.toColourspace('rgb16') : s);
+  const finish = (s: Sharp) =>
+    withFormat(deep(s), options.format, quality, options.lossless ?? false).toBuffer();
   try {
-    const data = await withFormat(image, options.format, quality, options.lossless ?? false).toBuffer();
+    const data = alpha
+      ? await encodeWithAlpha(deep(image), alpha.samples, output, (joined) => finish(alpha.keep(joined)))
+      : await finish(image);
     return { data, format: options.format, depth, warnings };
   } catch (error) {
     throw encodeError(path, options.format, error);
@@ -86,7 +94,18 @@ function fromPixels(pixels: RgbPixels): Sharp {
   return sharp(pixels.data, { raw: { width, height, channels: 3 } });
 }
 
-async function overOriginal(pixels: RgbPixels, options: EncodeOptions, warnings: string[]): Promise<Sharp> {
+interface OverOriginal {
+  image: Sharp;
+  /** The original's transparency, for formats that hold it: joined after compositing, its metadata then chosen
+   * again by `keep`. */
+  alpha: { samples: AlphaSamples; keep: (joined: Sharp) => Sharp } | undefined;
+}
+
+async function overOriginal(
+  pixels: RgbPixels,
+  options: EncodeOptions,
+  warnings: string[],
+): Promise<OverOriginal> {
   const path = options.original!;
   const meta = await originalMetadata(path);
   const { region } = options;
@@ -117,7 +136,15 @@ async function overOriginal(pixels: RgbPixels, options: EncodeOptions, warnings:
   image = image
     .composite([{ input: overlay, raw: { width, height, channels: 3 }, top: 0, left: 0 }])
     .removeAlpha();
-  return withOriginalMetadata(image, meta, options, warnings);
+  image = withOriginalMetadata(image, meta, options, warnings);
+  if (!meta.hasAlpha || !FORMAT_FACTS[options.format].holdsAlpha) return { image, alpha: undefined };
+  let samples: AlphaSamples;
+  try {
+    samples = await originalAlpha(path, meta, region, pixels.depth);
+  } catch (error) {
+    throw readError(path, error);
+  }
+  return { image, alpha: { samples, keep: (joined) => withOriginalMetadata(joined, meta, options, []) } };
 }
 
 /** All of the original's metadata, or its colour profile only (options.metadata). */
@@ -144,7 +171,9 @@ function withOriginalMetadata(
   if (all && meta.exif && !FORMAT_FACTS[options.format].holdsExif) {
     warnings.push(`${options.format.toUpperCase()} cannot hold EXIF: EXIF not carried over`);
   }
-  if (meta.hasAlpha) warnings.push('the transparency of the original is not kept');
+  if (meta.hasAlpha && !FORMAT_FACTS[options.format].holdsAlpha) {
+    warnings.push(`${options.format.toUpperCase()} cannot hold transparency: written opaque`);
+  }
   return image;
 }
 

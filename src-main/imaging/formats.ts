@@ -8,17 +8,54 @@ interface FormatFacts {
   maxDepth: BitDepth;
   /** sharp can write EXIF into it (it cannot for TIFF). */
   holdsExif: boolean;
+  /** It can hold an alpha channel (transparency). */
+  holdsAlpha: boolean;
   lossy: boolean;
   /** The widest or tallest image the encoder writes (libjpeg, libwebp; sharp's own HEIF check for AVIF). */
   maxSide: number;
 }
 
 export const FORMAT_FACTS: Record<PhotoFormat, FormatFacts> = {
-  jpeg: { extensions: ['.jpg', '.jpeg'], maxDepth: 8, holdsExif: true, lossy: true, maxSide: 65500 },
-  png: { extensions: ['.png'], maxDepth: 16, holdsExif: true, lossy: false, maxSide: 2 ** 31 - 1 },
-  tiff: { extensions: ['.tif', '.tiff'], maxDepth: 16, holdsExif: false, lossy: false, maxSide: 2 ** 32 - 1 },
-  webp: { extensions: ['.webp'], maxDepth: 8, holdsExif: true, lossy: true, maxSide: 16383 },
-  avif: { extensions: ['.avif'], maxDepth: 8, holdsExif: true, lossy: true, maxSide: 16384 },
+  jpeg: {
+    extensions: ['.jpg', '.jpeg'],
+    maxDepth: 8,
+    holdsExif: true,
+    holdsAlpha: false,
+    lossy: true,
+    maxSide: 65500,
+  },
+  png: {
+    extensions: ['.png'],
+    maxDepth: 16,
+    holdsExif: true,
+    holdsAlpha: true,
+    lossy: false,
+    maxSide: 2 ** 31 - 1,
+  },
+  tiff: {
+    extensions: ['.tif', '.tiff'],
+    maxDepth: 16,
+    holdsExif: false,
+    holdsAlpha: true,
+    lossy: false,
+    maxSide: 2 ** 32 - 1,
+  },
+  webp: {
+    extensions: ['.webp'],
+    maxDepth: 8,
+    holdsExif: true,
+    holdsAlpha: true,
+    lossy: true,
+    maxSide: 16383,
+  },
+  avif: {
+    extensions: ['.avif'],
+    maxDepth: 8,
+    holdsExif: true,
+    holdsAlpha: true,
+    lossy: true,
+    maxSide: 16384,
+  },
 };
 
 /** Throws ImageError 'too-large' naming `path` (the output) when `format` cannot hold a width x height image.

@@ -10,11 +10,16 @@ export function uint16View(bytes: Buffer): Uint16Array {
 /** The same pixels at another bit depth: 8 -> 16 multiplies by 257 (exact), 16 -> 8 rounds. */
 export function convertDepth(pixels: RgbPixels, depth: BitDepth): RgbPixels {
   if (pixels.depth === depth) return pixels;
-  const source = pixels.data;
+  return { ...pixels, depth, data: convertSamples(pixels.data, depth) };
+}
+
+/** Samples (any number of channels) at `depth`, converted as convertDepth does. */
+export function convertSamples(source: Uint8Array | Uint16Array, depth: BitDepth): Uint8Array | Uint16Array {
+  if ((source instanceof Uint16Array ? 16 : 8) === depth) return source;
   const data = depth === 16 ? new Uint16Array(source.length) : new Uint8Array(source.length);
   const scale = depth === 16 ? 257 : 1 / 257;
   for (let i = 0; i < source.length; i++) data[i] = Math.round(source[i]! * scale);
-  return { ...pixels, depth, data };
+  return data;
 }
 
 /** Throws unless `data` holds exactly width * height * 3 samples of the stated depth. */

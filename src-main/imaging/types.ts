@@ -19,7 +19,7 @@ export interface RgbPixels {
 /** A decoded photo: upright pixels (EXIF orientation applied) in the source colour space. */
 export interface DecodedPhoto extends RgbPixels {
   format: PhotoFormat;
-  /** The source had an alpha channel; it was dropped (the pixels are RGB). */
+  /** The source had an alpha channel: the pixels are RGB; encodePhoto puts the alpha back where it can. */
   hasAlpha: boolean;
   /** The EXIF orientation (1..8) that was applied to get upright pixels; 1 when there was none. */
   orientation: number;
