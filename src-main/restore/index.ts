@@ -1,6 +1,6 @@
 // Public surface of restore/: the service joining imaging (sharp) and inference (onnxruntime).
 export { MODELS_ROOT, ModelNotFoundError, defaultModelDir, resolveModelDir } from './models';
-export { outputTarget, type OutputTarget } from './output-path';
+export { OutputNameError, outputTarget, withFormatExtension, type OutputTarget } from './output-path';
 export {
   decisionStrip,
   engineJob,

@@ -2,11 +2,11 @@
 // format, quality and depth, with all of the original's metadata or its colour profile only. Never over the
 // original (nor a link to it), nor over a file the save dialog did not ask the user about.
 import { lstat } from 'node:fs/promises';
-import { basename, extname, resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import type { ExportRequest, ExportResult } from '../contract';
-import { FORMAT_FACTS, decodePhoto, encodePhoto, formatFromPath, writeFileAtomic } from '../imaging';
+import { FORMAT_FACTS, decodePhoto, encodePhoto, writeFileAtomic } from '../imaging';
 import type { PhotoFormat } from '../imaging';
-import { outputTarget } from '../restore';
+import { OutputNameError, outputTarget, withFormatExtension } from '../restore';
 import { ApiFailure } from './errors';
 import type { StudioHost } from './host';
 import type { OpenedPhoto } from './library';
@@ -26,7 +26,7 @@ export async function exportPhoto(
   const suggested = outputTarget(photo.path, photo.summary.format, { format }).path;
   const chosen = await host.chooseSavePath(suggested);
   if (!chosen) return { path: undefined, warnings: [] };
-  const target = withExtension(resolve(chosen), format);
+  const target = named(resolve(chosen), format);
   if (target === photo.path) throw new ApiFailure('forbidden', 'refusing to overwrite the original photo');
   // The dialog asked about replacing the name as typed; one with the extension added was never shown.
   const added = target !== resolve(chosen);
@@ -50,14 +50,11 @@ export async function exportPhoto(
 }
 
 /** The chosen name with the format's extension added when it has none; another format's extension is refused. */
-function withExtension(path: string, format: PhotoFormat): string {
-  const named = formatFromPath(path);
-  if (named === format) return path;
-  if (named) {
-    throw new ApiFailure(
-      'invalid-request',
-      `${basename(path)} ends in ${extname(path)}, which is not ${format.toUpperCase()}: change the name or the format`,
-    );
+function named(path: string, format: PhotoFormat): string {
+  try {
+    return withFormatExtension(path, format);
+  } catch (error) {
+    if (error instanceof OutputNameError) throw new ApiFailure('invalid-request', error.message);
+    throw error;
   }
-  return path + FORMAT_FACTS[format].extensions[0]!;
 }

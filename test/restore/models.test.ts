@@ -1,7 +1,7 @@
 import { cp, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { defaultModelDir, outputTarget, resolveModelDir } from '../../src-main/restore';
+import { OutputNameError, defaultModelDir, outputTarget, resolveModelDir } from '../../src-main/restore';
 import { FIXTURE_DIR, tempFolder } from '../inference/helpers';
 
 async function install(root: string, id: string, patch: Record<string, unknown> = {}): Promise<string> {
@@ -53,6 +53,21 @@ describe('output names', () => {
     });
     expect(outputTarget('/p/a.jpg', 'jpeg', { output: '/q', manyInputs: true }).path).toBe(
       '/q/a-deblurred.jpg',
+    );
+  });
+
+  it("a named output file gets its format's extension, and another format's is refused", () => {
+    expect(outputTarget('/p/a.jpg', 'jpeg', { output: '/q/result' })).toEqual({
+      path: '/q/result.jpg',
+      format: 'jpeg',
+    });
+    expect(outputTarget('/p/a.png', 'png', { output: '/q/a.heic' }).path).toBe('/q/a.heic.png');
+    expect(outputTarget('/p/a.jpg', 'jpeg', { output: '/q/b.TIF', format: 'tiff' }).path).toBe('/q/b.TIF');
+    expect(() => outputTarget('/p/a.jpg', 'jpeg', { output: '/q/out.png', format: 'jpeg' })).toThrow(
+      OutputNameError,
+    );
+    expect(() => outputTarget('/p/a.jpg', 'jpeg', { output: '/q/out.png', format: 'jpeg' })).toThrow(
+      'out.png ends in .png, which is not JPEG',
     );
   });
 });
