@@ -19,7 +19,8 @@ export function sidecarPath(photoPath: string): string {
   return `${photoPath}.mask.png`;
 }
 
-/** Loads a mask PNG and checks it has the photo's upright size. Colour masks are read as their luminance. */
+/** Loads a mask PNG and checks it has the photo's upright size. Colour masks are read as their luminance;
+ * transparent pixels (not painted, in a layer saved from an editor) are auto. */
 export async function loadMask(path: string, expected: { width: number; height: number }): Promise<Mask> {
   try {
     const meta = await sharp(path).metadata();
@@ -34,7 +35,7 @@ export async function loadMask(path: string, expected: { width: number; height: 
       );
     }
     const { data } = await sharp(path, { failOn: 'error' })
-      .flatten({ background: '#000000' })
+      .flatten({ background: '#808080' }) // 128: auto
       .toColourspace('b-w')
       .extractChannel(0)
       .raw()

@@ -45,6 +45,17 @@ describe('masks', () => {
     expect(Array.from(maskToGuide(loaded))).toEqual([1, -1]);
   });
 
+  it('reads transparent pixels of a mask with alpha as auto (unpainted), opaque ones by their gray', async () => {
+    const path = join(await tempFolder(), 'layer.png');
+    // White opaque, black opaque, white and black fully transparent (a layer painted in an editor).
+    const rgba = Uint8Array.from([255, 255, 255, 255, 0, 0, 0, 255, 255, 255, 255, 0, 0, 0, 0, 0]);
+    await sharp(rgba, { raw: { width: 4, height: 1, channels: 4 } })
+      .png()
+      .toFile(path);
+    const loaded = await loadMask(path, { width: 4, height: 1 });
+    expect(Array.from(maskToGuide(loaded))).toEqual([1, -1, 0, 0]);
+  });
+
   it('rejects a mask of the wrong size or format with a clear error', async () => {
     const folder = await tempFolder();
     const path = join(folder, 'small.png');
