@@ -1,53 +1,14 @@
 // npm run eval -- --model <dir> --data <dir> [--split val,val_full] [--threshold t] [--guide mask] [--limit n]
 //   [--json]
-// Quality and pruning of a model folder on the held-out synthetic set (training/data's layout), through the
-// same ONNX pipeline the app runs (tiling, guide, blending): PSNR/SSIM, their blur-weighted versions, the PSNR of
-// the unblurred region against the input (how well sharp areas are left alone; mean over crops and pooled),
-// pruning precision/recall of the finest stage's windows against the mask (and of each stage's), kept ratio
-// (also on crops with no blur at all) and seconds. `--guide mask` hands the true blur mask in as the user's
-// brush (force blurred pixels, protect the rest), so the predictors' decisions drop out: what is left is the
-// restoration itself.
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+// Quality and pruning of a model folder on the held-out synthetic set: PSNR/SSIM, their blur-weighted versions,
+// the PSNR of the unblurred region against the input (how well sharp areas are left alone; mean over crops and
+// pooled), pruning precision/recall of the finest stage's windows against the mask (and of each stage's), kept
+// ratio (also on crops with no blur at all) and seconds. `--guide mask` hands the true blur mask in as the
+// user's brush (force blurred pixels, protect the rest), so the predictors' decisions drop out: what is left is
+// the restoration itself.
 import { parseArgs } from 'node:util';
-import { decodePhoto } from '../../src-main/imaging';
-import { loadModelDir, type ModelDir } from '../../src-main/inference';
-import { restore } from '../../src-main/inference/pipeline';
-import {
-  addCounts,
-  psnr,
-  psnrOf,
-  pruningCounts,
-  rates,
-  squaredError,
-  ssim,
-  type Counts,
-  type Rgb8,
-  type SquaredError,
-} from './metrics';
-
-interface Row {
-  kind: Sample['kind'];
-  psnr: number;
-  ssim: number;
-  psnrIn: number;
-  ssimIn: number;
-  wpsnr: number;
-  wssim: number;
-  wpsnrIn: number;
-  wssimIn: number;
-  unblurredVsInput: number;
-  unblurredError: SquaredError;
-  keptRatio: number;
-  /** Share of the image each stage's plain-window decision keeps. */
-  stageKept: number[];
-  seconds: number;
-}
-
-interface Sample {
-  id: string;
-  kind: 'local' | 'none' | 'global';
-}
+import { loadModelDir } from '../../src-main/inference';
+import { evaluateSplit, readSplit } from './evaluate';
 
 const { values: args } = parseArgs({
   options: {
@@ -61,134 +22,20 @@ const { values: args } = parseArgs({
   },
 });
 
-async function rgb8(path: string): Promise<Rgb8> {
-  const photo = await decodePhoto(path);
-  if (!(photo.data instanceof Uint8Array)) throw new Error(`${path}: expected 8-bit`);
-  return { width: photo.width, height: photo.height, data: photo.data };
-}
-
-async function maskOf(path: string): Promise<Float32Array> {
-  const m = await rgb8(path);
-  return Float32Array.from({ length: m.width * m.height }, (_, i) => (m.data[i * 3]! > 127 ? 1 : 0));
-}
-
-const mean = (xs: number[]) => {
-  const ok = xs.filter((x) => Number.isFinite(x));
-  return ok.length ? ok.reduce((a, b) => a + b, 0) / ok.length : null;
-};
-
-async function evaluateSplit(model: ModelDir, split: string, samples: Sample[], threshold: number) {
-  const rows: Row[] = [];
-  const zero: Counts = { tp: 0, fp: 0, fn: 0, tn: 0 };
-  const stageCounts: Counts[] = [];
-  for (const s of samples) {
-    const stem = join(args.data, split, s.id);
-    const [blur, sharp, mask] = await Promise.all([
-      rgb8(`${stem}_blur.png`),
-      rgb8(`${stem}_sharp.png`),
-      maskOf(`${stem}_mask.png`),
-    ]);
-    const result = await restore(
-      model,
-      {
-        pixels: blur,
-        threshold,
-        maps: true,
-        guide: args.guide === 'mask' ? mask.map((m) => 2 * m - 1) : undefined,
-      },
-      { device: 'cpu', threads: 1 },
-    );
-    const out: Rgb8 = { width: blur.width, height: blur.height, data: result.pixels.data as Uint8Array };
-    const unblurredError = squaredError(
-      out,
-      blur,
-      mask.map((m) => 1 - m),
-    );
-    const d = result.decisions!;
-    const cells = d.width * d.height;
-    const stageKept: number[] = [];
-    for (let k = 0; k < d.count; k++) {
-      const map = d.data.subarray(k * cells, (k + 1) * cells);
-      const c = pruningCounts(mask, blur.width, blur.height, map, d.width, d.factor);
-      stageCounts[k] = addCounts(stageCounts[k] ?? zero, c);
-      stageKept.push((c.tp + c.fp) / mask.length);
-    }
-    rows.push({
-      kind: s.kind,
-      psnr: psnr(out, sharp),
-      ssim: ssim(out, sharp),
-      psnrIn: psnr(blur, sharp),
-      ssimIn: ssim(blur, sharp),
-      wpsnr: psnr(out, sharp, mask),
-      wssim: ssim(out, sharp, mask),
-      wpsnrIn: psnr(blur, sharp, mask),
-      wssimIn: ssim(blur, sharp, mask),
-      unblurredVsInput: psnrOf(unblurredError),
-      unblurredError,
-      keptRatio: result.keptRatio,
-      stageKept,
-      seconds: result.seconds,
-    });
-  }
-  const avg = (key: Exclude<keyof Row, 'kind' | 'stageKept' | 'unblurredError'>, kinds?: string[]) =>
-    mean(rows.filter((r) => !kinds || kinds.includes(r.kind)).map((r) => r[key]));
-  const finest = rates(stageCounts[0] ?? zero);
-  return {
-    split,
-    samples: rows.length,
-    kinds: Object.fromEntries(
-      ['local', 'none', 'global'].map((k) => [k, rows.filter((r) => r.kind === k).length]),
-    ),
-    psnr: avg('psnr'),
-    ssim: avg('ssim'),
-    psnrInput: avg('psnrIn'),
-    ssimInput: avg('ssimIn'),
-    weightedPsnr: avg('wpsnr', ['local', 'global']),
-    weightedSsim: avg('wssim', ['local', 'global']),
-    weightedPsnrInput: avg('wpsnrIn', ['local', 'global']),
-    weightedSsimInput: avg('wssimIn', ['local', 'global']),
-    unblurredPsnrVsInput: avg('unblurredVsInput', ['local', 'none']),
-    // The same from the squared error summed over all those crops' unblurred pixels: crops left nearly
-    // bit-identical (60-100 dB) pull the mean of per-crop PSNRs up, not this.
-    unblurredPsnrVsInputPooled: psnrOf(
-      rows
-        .filter((r) => r.kind !== 'global')
-        .reduce((a, r) => ({ sum: a.sum + r.unblurredError.sum, total: a.total + r.unblurredError.total }), {
-          sum: 0,
-          total: 0,
-        }),
-    ),
-    pruningPrecision: finest.precision,
-    pruningRecall: finest.recall,
-    pruningAccuracy: finest.accuracy,
-    keptRatio: avg('keptRatio'),
-    keptRatioNoBlur: avg('keptRatio', ['none']),
-    secondsPerImage: avg('seconds'),
-    // Per stage (encoder 0-3, bottleneck, decoder 0-3): its plain windows against the mask, and its kept
-    // share on crops without blur.
-    stages: stageCounts.map((c, k) => ({
-      ...rates(c),
-      keptNoBlur: mean(rows.filter((r) => r.kind === 'none').map((r) => r.stageKept[k]!)),
-    })),
-  };
-}
-
 async function main() {
   if (!args.model) throw new Error('--model <dir> is required');
   if (!['none', 'mask'].includes(args.guide))
     throw new Error(`--guide must be none or mask, not ${args.guide}`);
-  const index = JSON.parse(await readFile(join(args.data, 'index.json'), 'utf8')) as Record<string, Sample[]>;
   const model = await loadModelDir(args.model);
   // Recorded in the report: the manifest's metrics must come from its own defaultThreshold (training/export.py).
   const threshold = args.threshold === undefined ? model.manifest.defaultThreshold : Number(args.threshold);
   const limit = args.limit === undefined ? Infinity : Number(args.limit);
+  const guide = args.guide === 'mask' ? 'mask' : undefined;
   const splits = [];
   for (const split of args.split.split(',')) {
-    const samples = (index[split] ?? []).slice(0, limit);
-    if (!samples.length) throw new Error(`${args.data}: no samples in split "${split}"`);
-    splits.push(await evaluateSplit(model, split, samples, threshold));
+    const samples = await readSplit(args.data, split, limit);
+    splits.push(await evaluateSplit(model, args.data, split, samples, { threshold, guide }));
   }
-  const guide = args.guide === 'mask' ? 'mask' : undefined;
   const report = {
     eval: 'synthetic held-out set',
     model: args.model,
