@@ -1,8 +1,9 @@
-// npm run calibrate -- --model <dir> [--data <dir>] [--split train] [--limit 300] [--target 0.13]
+// npm run calibrate -- --model <dir> [--data <dir>] [--split train] [--limit 300] [--target 0.1]
 //   [--from 0.4] [--to 0.8] [--step 0.01]
 // Picks a model's defaultThreshold on TRAINING crops, so the held-out numbers stay honest: the lowest tau whose
-// kept ratio on crops without blur is within --target (under the 15 % bar with room for the held-out set),
-// found by bisection. Prints JSON: the chosen tau and every tau tried with its weighted-PSNR gain.
+// kept ratio on crops without blur is within --target, found by bisection (the bar is 15 % on held-out crops; the
+// model keeps about 5 points more there than on the crops it trained on, hence 10 %). Prints JSON: the chosen
+// tau and every tau tried with its weighted-PSNR gain (progress on stderr).
 import { parseArgs } from 'node:util';
 import { loadModelDir } from '../../src-main/inference';
 import { evaluateSplit, readSplit } from './evaluate';
@@ -14,7 +15,7 @@ const { values: args } = parseArgs({
     data: { type: 'string', default: 'training/.data/synth' },
     split: { type: 'string', default: 'train' },
     limit: { type: 'string', default: '300' },
-    target: { type: 'string', default: '0.13' },
+    target: { type: 'string', default: '0.1' },
     from: { type: 'string', default: '0.4' },
     to: { type: 'string', default: '0.8' },
     step: { type: 'string', default: '0.01' },
