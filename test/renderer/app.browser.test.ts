@@ -12,7 +12,7 @@ import type {
   RestoredInfo,
 } from '../../src-main/contract';
 import App from '../../src-renderer/App.svelte';
-import { restoredInfo } from './mask-fixture';
+import { modelInfo, restoredInfo } from './mask-fixture';
 
 function dataUrl(color: string): string {
   const canvas = document.createElement('canvas');
@@ -104,30 +104,9 @@ function scriptedApi() {
 }
 
 const MODELS: ModelInfo[] = [
-  {
-    id: 'shipped',
-    name: 'Shipped',
-    source: 'shipped',
-    variant: 'pruned',
-    default: true,
-    defaultThreshold: 0.62,
-  },
-  {
-    id: 'shipped-dense',
-    name: 'Dense',
-    source: 'shipped',
-    variant: 'dense',
-    default: false,
-    defaultThreshold: 0.5,
-  },
-  {
-    id: 'official',
-    name: 'Official',
-    source: 'imported',
-    variant: 'pruned',
-    default: false,
-    defaultThreshold: 0.5,
-  },
+  modelInfo('shipped', 'Shipped', { source: 'shipped', default: true, defaultThreshold: 0.62 }),
+  modelInfo('shipped-dense', 'Dense', { source: 'shipped', variant: 'dense' }),
+  modelInfo('official', 'Official'),
 ];
 
 const restored = restoredInfo(

@@ -11,6 +11,7 @@ import type {
 } from '../../src-main/contract';
 import App from '../../src-renderer/App.svelte';
 import { formatEta } from '../../src-renderer/features/batch/batch.svelte';
+import { modelInfo } from './mask-fixture';
 
 function scriptedApi() {
   const listeners = new Set<(event: BatchProgressEvent) => void>();
@@ -33,16 +34,7 @@ function scriptedApi() {
     exportPhoto: unused,
     listModels: async () => ({
       ok: true,
-      value: [
-        {
-          id: 'official',
-          name: 'Official',
-          source: 'imported',
-          variant: 'pruned',
-          default: false,
-          defaultThreshold: 0.5,
-        },
-      ],
+      value: [modelInfo('official', 'Official')],
     }),
     importModel: unused,
     setDefaultModel: unused,

@@ -1,4 +1,4 @@
-// A scripted stand-in for main (transport only) for the mask editor's tests: photos, sidecar masks, detect.
+// A scripted stand-in for main (transport only) for the renderer's tests: photos, models, sidecar masks, detect.
 import type {
   DeblurApi,
   DecisionGrids,
@@ -6,11 +6,17 @@ import type {
   DetectResult,
   GrayImage,
   MenuCommand,
+  ModelInfo,
   PhotoInfo,
   ProgressEvent,
   RestoredInfo,
   SaveMaskRequest,
 } from '../../src-main/contract';
+
+/** A model in the picker: an imported pruned model at tau 0.5 unless told otherwise. */
+export function modelInfo(id: string, name: string, extra: Partial<ModelInfo> = {}): ModelInfo {
+  return { id, name, source: 'imported', variant: 'pruned', default: false, defaultThreshold: 0.5, ...extra };
+}
 
 export function dataUrl(width: number, height: number, color: string): string {
   const canvas = document.createElement('canvas');
