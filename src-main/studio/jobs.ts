@@ -1,12 +1,20 @@
 // The studio's single-photo jobs (restore, loupe preview, detect) by the caller's job id: one at a time per id,
-// progress sent as the contract's events, cancel(jobId) stops any of them between tiles.
+// progress sent as the contract's events, cancel(jobId) stops any of them between tiles, and closing a photo stops
+// all of its jobs and waits for them to end.
 import { EVENTS } from '../contract';
 import { CancelledError, type JobOptions } from '../inference';
 import { ApiFailure } from './errors';
 import type { StudioHost } from './host';
 
+interface RunningJob {
+  controller: AbortController;
+  photoId: string;
+  /** Resolves when the job has ended, however it ended. */
+  ended: Promise<void>;
+}
+
 export class PhotoJobs {
-  private readonly running = new Map<string, AbortController>();
+  private readonly running = new Map<string, RunningJob>();
 
   constructor(private readonly host: StudioHost) {}
 
@@ -19,12 +27,17 @@ export class PhotoJobs {
   ): Promise<T> {
     if (this.running.has(jobId)) throw new ApiFailure('busy', `job ${jobId} is already running`);
     const controller = new AbortController();
-    this.running.set(jobId, controller);
+    const task = work({
+      signal: controller.signal,
+      onProgress: (progress) => this.host.emit(EVENTS.progress, { jobId, photoId, ...progress }),
+    });
+    const ended = task.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.running.set(jobId, { controller, photoId, ended });
     try {
-      return await work({
-        signal: controller.signal,
-        onProgress: (progress) => this.host.emit(EVENTS.progress, { jobId, photoId, ...progress }),
-      });
+      return await task;
     } catch (error) {
       if (error instanceof CancelledError) throw new ApiFailure('cancelled', `${what} cancelled`);
       throw error;
@@ -35,12 +48,19 @@ export class PhotoJobs {
 
   /** True when a running job was told to stop. */
   cancel(jobId: string): boolean {
-    const controller = this.running.get(jobId);
-    controller?.abort();
-    return controller !== undefined;
+    const job = this.running.get(jobId);
+    job?.controller.abort();
+    return job !== undefined;
+  }
+
+  /** Stops every job of the photo; resolves once they have all ended (so none writes after this). */
+  async cancelPhoto(photoId: string): Promise<void> {
+    const jobs = [...this.running.values()].filter((job) => job.photoId === photoId);
+    for (const job of jobs) job.controller.abort();
+    await Promise.all(jobs.map((job) => job.ended));
   }
 
   cancelAll(): void {
-    for (const controller of this.running.values()) controller.abort();
+    for (const job of this.running.values()) job.controller.abort();
   }
 }

@@ -93,6 +93,8 @@ export class Studio {
   async closePhoto(id: string): Promise<boolean> {
     const photo = this.library.remove(id);
     if (!photo) return false;
+    // Its running restore or detect stops first: otherwise it would write a result into the cache removed below.
+    await this.jobs.cancelPhoto(id);
     this.thumbnails.delete(id);
     this.views.forget('photo', id, photo.path);
     if (photo.restored) this.views.forget('result', id, photo.restored.path);

@@ -1,7 +1,7 @@
 // The studio's restore with the editor's mask, loupe regions, decision grids and "Detect blur", through the ipc
 // dispatch with the fixture model, real sharp and real files.
-import { readdir } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { access, readdir } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   CHANNELS,
@@ -18,7 +18,7 @@ import { makePhoto, tempFolder } from '../imaging/helpers';
 import { FIXTURE_DIR } from '../inference/helpers';
 import { maskOf, ok, rgb8, testStudio } from './helpers';
 
-const { studio, call, events } = testStudio();
+const { studio, call, events, cacheDir } = testStudio();
 const [width, height] = [200, 150];
 /** Protect the left 96 columns, force the rest. */
 const protectLeft = maskOf(width, height, (x) => (x < 96 ? 0 : 255));
@@ -233,5 +233,14 @@ describe('studio restore', () => {
     const running = call(CHANNELS.detect, { jobId: 'detect-2', photoId: info.id });
     expect(ok(await call(CHANNELS.cancel, 'detect-2'))).toBe(true);
     expect(await running).toMatchObject({ ok: false, error: { code: 'cancelled' } });
+  });
+
+  it('closing a photo stops its running restore, which writes nothing into the removed cache', async () => {
+    const { info } = await openPhoto();
+    const running = call(CHANNELS.restore, { jobId: 'close-1', photoId: info.id });
+    expect(ok(await call(CHANNELS.closePhoto, info.id))).toBe(true);
+    expect(await running).toMatchObject({ ok: false, error: { code: 'cancelled' } });
+    await expect(access(join(cacheDir, info.id))).rejects.toThrow(/ENOENT/);
+    expect(await call(CHANNELS.getPhoto, info.id)).toMatchObject({ ok: false });
   });
 });
