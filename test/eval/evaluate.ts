@@ -8,6 +8,7 @@ import type { ModelDir } from '../../src-main/inference';
 import { restore } from '../../src-main/inference/pipeline';
 import {
   addCounts,
+  bucketsOf,
   psnr,
   psnrOf,
   pruningCounts,
@@ -21,6 +22,8 @@ import {
 
 interface Row {
   kind: Sample['kind'];
+  /** The longest path of a moving object (px), for local blur. */
+  blurLength: number | undefined;
   psnr: number;
   ssim: number;
   psnrIn: number;
@@ -40,6 +43,16 @@ interface Row {
 export interface Sample {
   id: string;
   kind: 'local' | 'none' | 'global';
+  /** training/data's record of each object: `len_px` is a moving one's path length in pixels. */
+  objects?: { len_px?: number }[];
+}
+
+/** Blur length ranges (px) for the gain by length: 256-px crops have paths of 3-25 px, whole photos up to 77. */
+const LENGTH_EDGES = [0, 8, 16, 32];
+
+function longestPath(sample: Sample): number | undefined {
+  const lengths = (sample.objects ?? []).flatMap((o) => (o.len_px === undefined ? [] : [o.len_px]));
+  return lengths.length ? Math.max(...lengths) : undefined;
 }
 
 async function rgb8(path: string): Promise<Rgb8> {
@@ -119,6 +132,7 @@ export async function evaluateSplit(
     }
     rows.push({
       kind: s.kind,
+      blurLength: s.kind === 'local' ? longestPath(s) : undefined,
       psnr: psnr(out, sharp),
       ssim: ssim(out, sharp),
       psnrIn: psnr(blur, sharp),
@@ -134,8 +148,10 @@ export async function evaluateSplit(
       seconds: result.seconds,
     });
   }
-  const avg = (key: Exclude<keyof Row, 'kind' | 'stageKept' | 'unblurredError'>, kinds?: string[]) =>
-    mean(rows.filter((r) => !kinds || kinds.includes(r.kind)).map((r) => r[key]));
+  const avg = (
+    key: Exclude<keyof Row, 'kind' | 'blurLength' | 'stageKept' | 'unblurredError'>,
+    kinds?: string[],
+  ) => mean(rows.filter((r) => !kinds || kinds.includes(r.kind)).map((r) => r[key]));
   const finest = rates(stageCounts[0] ?? zero);
   return {
     split,
@@ -168,6 +184,13 @@ export async function evaluateSplit(
     keptRatio: avg('keptRatio'),
     keptRatioNoBlur: avg('keptRatio', ['none']),
     secondsPerImage: avg('seconds'),
+    // Crops with local blur by their longest moving object's path: what lengths the model helps with.
+    byBlurLength: bucketsOf(rows, (r) => r.blurLength, LENGTH_EDGES).map(({ from, to, items }) => ({
+      lengthPx: { from, to },
+      samples: items.length,
+      weightedPsnr: mean(items.map((r) => r.wpsnr)),
+      weightedPsnrInput: mean(items.map((r) => r.wpsnrIn)),
+    })),
     // Per stage (encoder 0-3, bottleneck, decoder 0-3): its plain windows against the mask, and its kept
     // share on crops without blur.
     stages: stageCounts.map((c, k) => ({

@@ -1,6 +1,16 @@
 // The evaluation metrics on images whose values are known exactly.
 import { describe, expect, it } from 'vitest';
-import { addCounts, pruningCounts, psnr, psnrOf, rates, squaredError, ssim, type Rgb8 } from './metrics';
+import {
+  addCounts,
+  bucketsOf,
+  pruningCounts,
+  psnr,
+  psnrOf,
+  rates,
+  squaredError,
+  ssim,
+  type Rgb8,
+} from './metrics';
 
 function image(width: number, height: number, value: (i: number) => number): Rgb8 {
   return { width, height, data: Uint8Array.from({ length: width * height * 3 }, (_, i) => value(i)) };
@@ -32,6 +42,17 @@ describe('evaluation metrics', () => {
     expect(pooled).toBeCloseTo(20 * Math.log10(255) + 10 * Math.log10(2), 6); // half the MSE: +3 dB
     expect((psnr(a, a) + psnr(a, off)) / 2).toBeCloseTo((100 + 20 * Math.log10(255)) / 2, 6);
     expect(psnrOf({ sum: 0, total: 0 })).toBeNaN();
+  });
+
+  it('buckets values into half-open ranges, the last open-ended, leaving out empty ranges and missing values', () => {
+    const lengths = [3, 7.9, 8, 31.9, 32, 77, undefined];
+    const buckets = bucketsOf(lengths, (v) => v, [0, 8, 16, 32]);
+    expect(buckets.map(({ from, to, items }) => [from, to, items])).toEqual([
+      [0, 8, [3, 7.9]],
+      [8, 16, [8]],
+      [16, 32, [31.9]],
+      [32, null, [32, 77]],
+    ]);
   });
 
   it('SSIM is 1 for identical images and lower for a noisy copy', () => {

@@ -176,3 +176,17 @@ export function rates(c: Counts) {
     accuracy: (c.tp + c.tn) / (c.tp + c.fp + c.fn + c.tn),
   };
 }
+
+/** Half-open ranges [edges[i], edges[i + 1]) of a value (the last one open-ended); items without one are left out. */
+export function bucketsOf<T>(items: T[], value: (item: T) => number | undefined, edges: number[]) {
+  return edges
+    .map((from, i) => {
+      const to = edges[i + 1];
+      const inside = items.filter((item) => {
+        const v = value(item);
+        return v !== undefined && v >= from && (to === undefined || v < to);
+      });
+      return { from, to: to ?? null, items: inside };
+    })
+    .filter((bucket) => bucket.items.length > 0);
+}
