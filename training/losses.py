@@ -43,12 +43,21 @@ def training_target(blur, sharp, mask, unblurred: str = "input"):
     return torch.where(mask > 0.5, sharp, blur)
 
 
-def reconstruction_loss(out, gt, mask, blur_weight: float = 4.0, fft_weight: float = 0.1):
+FFT_REGIONS = ("image", "blur")
+
+
+def reconstruction_loss(out, gt, mask, blur_weight: float = 4.0, fft_weight: float = 0.1, fft_region="image"):
+    """fft_region "image": L1 of the spectrum of the whole error (the paper's). An L1 of a spectrum sends every
+    pixel a gradient of the same size wherever the error is, so unblurred pixels, already right, get pushed about
+    to cancel the blurred region's error. "blur": the spectrum of the error inside the blur mask only."""
+    if fft_region not in FFT_REGIONS:
+        raise ValueError(f"fft_region must be one of {FFT_REGIONS}, not {fft_region!r}")
     w = blur_weights(mask, blur_weight)
-    l1 = ((out - gt).abs() * w).sum() / (w.sum() * out.shape[1])
+    err = out - gt
+    l1 = (err.abs() * w).sum() / (w.sum() * out.shape[1])
     w_ssim = w[..., 5:-5, 5:-5]
     ssim = 1.0 - (ssim_map(out, gt) * w_ssim).sum() / w_ssim.sum()
-    fft = (torch.fft.rfft2(out) - torch.fft.rfft2(gt)).abs().mean()
+    fft = torch.fft.rfft2(err if fft_region == "image" else err * mask).abs().mean()
     # Detached tensors, not floats: .item() on every step would make the CPU wait for the GPU each time.
     return l1 + ssim + fft_weight * fft, {"l1": l1.detach(), "ssim": ssim.detach(), "fft": fft.detach()}
 

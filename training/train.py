@@ -22,7 +22,7 @@ import torch.nn.functional as F
 from .checkpoint import extract_state_dict, read_checkpoint, save_training_state, set_rng_state
 from .config import load_config
 from .data.reader import SynthPairs
-from .losses import UNBLURRED_TARGETS, pruning_loss, reconstruction_loss, training_target
+from .losses import FFT_REGIONS, UNBLURRED_TARGETS, pruning_loss, reconstruction_loss, training_target
 from .model import LMDViT
 from .parallel import average_gradients, broadcast_parameters, check_replicas_agree, launch
 
@@ -35,6 +35,7 @@ DEFAULTS = {
     "weight_decay": 0.02,
     "warmup": 200,
     "blur_weight": 4.0,
+    "fft_region": "image",  # losses.reconstruction_loss: the FFT term on the whole error or the blurred region's
     "unblurred_target": "input",  # losses.training_target
     "pruning_weight": 0.5,
     "pruning_pos_share": 0.5,  # losses.pruning_loss: the blurred tokens' share of its weight
@@ -143,6 +144,8 @@ def main(argv=None) -> int:
         p.error("the batch must split evenly over --procs")
     if hp["unblurred_target"] not in UNBLURRED_TARGETS:  # before preloading data and starting processes
         p.error(f"unblurred_target must be one of {UNBLURRED_TARGETS}, not {hp['unblurred_target']!r}")
+    if hp["fft_region"] not in FFT_REGIONS:
+        p.error(f"fft_region must be one of {FFT_REGIONS}, not {hp['fft_region']!r}")
     if not 0.0 < hp["pruning_pos_share"] < 1.0:
         p.error(f"pruning_pos_share must be between 0 and 1, not {hp['pruning_pos_share']}")
     launch(train, args.procs, args.threads, args)
@@ -212,7 +215,9 @@ def train(rank: int, world: int, args) -> None:
         b = {k: v.to(device) for k, v in next(stream).items()}
         result = model(b["blur"])
         target = training_target(b["blur"], b["sharp"], b["mask"], hp["unblurred_target"])
-        rec, parts = reconstruction_loss(result["restored"], target, b["mask"], hp["blur_weight"])
+        rec, parts = reconstruction_loss(
+            result["restored"], target, b["mask"], hp["blur_weight"], fft_region=hp["fft_region"]
+        )
         prune = pruning_loss(result["probs"], b["mask"], hp["pruning_pos_share"])
         loss = rec + hp["pruning_weight"] * prune
         optimizer.zero_grad(set_to_none=True)

@@ -60,3 +60,16 @@ def test_pruning_pos_share_moves_the_best_constant_probability_towards_pruning()
     assert abs(best(0.3) - 0.3) < 0.011  # a constant predictor's optimum is the blurred share of the weight
     with pytest.raises(ValueError):
         pruning_loss([(0, torch.full((1, 16, 16), 0.5))], mask, 1.0)
+
+
+def test_fft_on_the_blurred_region_ignores_errors_outside_it():
+    gt = torch.rand(1, 3, 32, 32)
+    mask = torch.zeros(1, 1, 32, 32)
+    mask[..., 8:24, 8:24] = 1.0
+    outside = gt + 0.1 * (1 - mask)
+    inside = gt + 0.1 * mask
+    fft = lambda out, region: reconstruction_loss(out, gt, mask, fft_region=region)[1]["fft"].item()
+    assert fft(outside, "image") > 0.01 and fft(outside, "blur") == 0.0
+    assert fft(inside, "blur") == pytest.approx(fft(inside, "image"), rel=1e-5)
+    with pytest.raises(ValueError, match="fft_region"):
+        reconstruction_loss(gt, gt, mask, fft_region="mask")
