@@ -30,13 +30,14 @@ export function journalPath(outputRoot: string): string {
 export interface JournalState {
   /** The last record of each input (planned, done or failed), by input path. */
   last: Map<string, PhotoRecord>;
-  /** Every output path this folder's batches ever planned: files there are ours to replace. */
-  outputs: Set<string>;
+  /** Every output path this folder's batches ever planned, with the input it was last planned for: a file
+   * there is ours to replace only for that input (another album's photo of the same name owns its own). */
+  outputs: Map<string, string>;
 }
 
 export async function readJournal(path: string): Promise<JournalState> {
   const last = new Map<string, PhotoRecord>();
-  const outputs = new Set<string>();
+  const outputs = new Map<string, string>();
   const text = await readFile(path, 'utf8').catch(() => '');
   for (const line of text.split('\n')) {
     if (!line.trim()) continue;
@@ -48,7 +49,7 @@ export async function readJournal(path: string): Promise<JournalState> {
     }
     if (record.t === 'planned' || record.t === 'done' || record.t === 'failed')
       last.set(record.input, record);
-    if (record.t === 'planned' || record.t === 'done') outputs.add(record.output);
+    if (record.t === 'planned' || record.t === 'done') outputs.set(record.output, record.input);
   }
   return { last, outputs };
 }

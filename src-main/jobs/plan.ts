@@ -115,14 +115,15 @@ function reportOthers(found: Expansion): SkippedFile[] {
 }
 
 /** The output path for a new photo, honouring --on-existing; never an original, never one taken in this plan
- * or claimed by another photo's earlier run. */
+ * or claimed by another photo's earlier run. An existing file is replaced without asking only when an earlier
+ * run wrote it for this same input: an output of another album's photo of the same name is not ours. */
 async function choose(
   wanted: string,
   input: string,
   request: BatchRequest,
   found: Expansion,
   taken: Set<string>,
-  ours: Set<string>,
+  ours: Map<string, string>,
   claims: Map<string, string>,
 ): Promise<string | { skip: string }> {
   const policy = request.onExisting ?? 'skip';
@@ -130,7 +131,7 @@ async function choose(
   let path = wanted;
   for (let n = 2; !free(path); n++) path = numbered(wanted, n); // two inputs, one name
   const original = await isOriginal(path, found);
-  if (!original && (ours.has(path) || !existsSync(path))) return path;
+  if (!original && (ours.get(path) === input || !existsSync(path))) return path;
   if (policy === 'overwrite-outputs') {
     if (original) {
       throw new BatchUsageError(

@@ -17,7 +17,7 @@ describe('batch journal', () => {
     const { last, outputs } = await readJournal(path);
     expect(last.get('/in/a.jpg')).toEqual(planned);
     expect(last.get('/in/b.jpg')).toMatchObject({ t: 'failed', reason: 'mask: wrong size' });
-    expect([...outputs]).toEqual(['/out/a-deblurred.jpg']);
+    expect([...outputs]).toEqual([['/out/a-deblurred.jpg', '/in/a.jpg']]);
     expect((await readJournal(join(path, 'missing'))).last.size).toBe(0);
   });
 

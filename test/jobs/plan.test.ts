@@ -89,4 +89,30 @@ describe('batch planning', () => {
     expect(skip.skipped[0]?.reason).toMatch(/output exists/);
     expect(await checksums(input)).toEqual(before);
   });
+
+  it("leaves another album's output of the same name alone: skipped, or renamed with --on-existing rename", async () => {
+    const folder = await tempFolder();
+    const trip1 = join(folder, 'trip1');
+    const trip2 = join(folder, 'trip2');
+    const out = join(folder, 'out');
+    await mkdir(trip1);
+    await mkdir(trip2);
+    const first = await makePhoto(trip1, 'IMG_0001.jpg');
+    const second = await makePhoto(trip2, 'IMG_0001.jpg');
+    await mkdir(out);
+    const output = await makePhoto(out, 'IMG_0001-deblurred.jpg');
+    const bytes = (await stat(output)).size;
+    // trip1 went to out first; now trip2, whose camera numbered its photos the same way, goes there too.
+    await writeJournal(out, [
+      { t: 'planned', input: first, output },
+      { t: 'done', input: first, output, sha256: '0', bytes, keptRatio: 0, meanConfidence: 0 },
+    ]);
+    const skip = await plan({ inputs: [trip2], output: out });
+    expect(skip.photos).toEqual([]);
+    expect(skip.skipped).toEqual([{ input: second, reason: expect.stringMatching(/output exists/) }]);
+    const renamed = await plan({ inputs: [trip2], output: out, onExisting: 'rename' });
+    expect(renamed.photos.map((p) => p.output)).toEqual([join(out, 'IMG_0001-deblurred-2.jpg')]);
+    // trip1's own earlier output is still its own to resume.
+    expect((await plan({ inputs: [trip1], output: out })).resumed.map((p) => p.output)).toEqual([output]);
+  });
 });
