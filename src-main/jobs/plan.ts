@@ -33,7 +33,7 @@ export async function planBatch(request: BatchRequest): Promise<BatchPlan> {
   const photos: PlannedPhoto[] = [];
   const resumed: ResumedPhoto[] = [];
   const skipped: SkippedFile[] = reportOthers(found);
-  const taken = new Set<string>();
+  const taken = new Set<string>(); // by folded spelling: see fold()
   for (const file of found.photos) {
     // Outputs of an earlier run found while walking (output folder = input folder) are not inputs.
     if (file.walked && ours.has(file.path)) continue;
@@ -48,7 +48,7 @@ export async function planBatch(request: BatchRequest): Promise<BatchPlan> {
     const record = records.get(file.path);
     const previous = record && record.t !== 'failed' && claims.get(record.output) === file.path;
     if (previous && record.t === 'done' && (await sameSize(record.output, record.bytes))) {
-      taken.add(record.output);
+      taken.add(fold(record.output));
       resumed.push({
         input: file.path,
         output: record.output,
@@ -64,7 +64,7 @@ export async function planBatch(request: BatchRequest): Promise<BatchPlan> {
       skipped.push({ input: file.path, reason: output.skip });
       continue;
     }
-    taken.add(output);
+    taken.add(fold(output));
     const mask = sidecarPath(file.path);
     photos.push({ input: file.path, output, format, mask: existsSync(mask) ? mask : undefined });
   }
@@ -127,7 +127,7 @@ async function choose(
   claims: Map<string, string>,
 ): Promise<string | { skip: string }> {
   const policy = request.onExisting ?? 'skip';
-  const free = (path: string) => !taken.has(path) && (claims.get(path) ?? input) === input;
+  const free = (path: string) => !taken.has(fold(path)) && (claims.get(path) ?? input) === input;
   let path = wanted;
   for (let n = 2; !free(path); n++) path = numbered(wanted, n); // two inputs, one name
   const original = await isOriginal(path, found);
@@ -149,6 +149,12 @@ async function choose(
     path = numbered(base, n);
     if (free(path) && !found.originals.has(path) && !existsSync(path)) return path;
   }
+}
+
+/** Output paths compared as macOS and Windows file systems do, case- and normalisation-blind: IMG_1.JPG and
+ * img_1.jpg restored to one format would otherwise get two names for one file there (and on a copied album). */
+function fold(path: string): string {
+  return path.normalize('NFC').toLowerCase();
 }
 
 async function sameSize(path: string, bytes: number): Promise<boolean> {

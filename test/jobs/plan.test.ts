@@ -115,4 +115,18 @@ describe('batch planning', () => {
     // trip1's own earlier output is still its own to resume.
     expect((await plan({ inputs: [trip1], output: out })).resumed.map((p) => p.output)).toEqual([output]);
   });
+
+  it('gives names differing only in case two outputs, as macOS and Windows would see one file', async () => {
+    const folder = await tempFolder();
+    const input = join(folder, 'in');
+    await mkdir(input);
+    const upper = await makePhoto(input, 'IMG_1.jpg');
+    const lower = await makePhoto(input, 'img_1.jpg');
+    const out = join(folder, 'out');
+    const planned = await plan({ inputs: [input], output: out });
+    expect(planned.photos.map((p) => [p.input, p.output])).toEqual([
+      [upper, join(out, 'IMG_1-deblurred.jpg')],
+      [lower, join(out, 'img_1-deblurred-2.jpg')],
+    ]);
+  });
 });
