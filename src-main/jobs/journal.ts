@@ -30,8 +30,8 @@ export function journalPath(outputRoot: string): string {
 export interface JournalState {
   /** The last record of each input (planned, done or failed), by input path. */
   last: Map<string, PhotoRecord>;
-  /** Every output path this folder's batches ever planned, with the input it was last planned for: a file
-   * there is ours to replace only for that input (another album's photo of the same name owns its own). */
+  /** Every output path this folder's batches wrote (or were writing when stopped), with its input: a file there
+   * is ours to replace only for that input (another album's photo of the same name owns its own). */
   outputs: Map<string, string>;
 }
 
@@ -49,8 +49,11 @@ export async function readJournal(path: string): Promise<JournalState> {
     }
     if (record.t === 'planned' || record.t === 'done' || record.t === 'failed')
       last.set(record.input, record);
-    if (record.t === 'planned' || record.t === 'done') outputs.set(record.output, record.input);
+    if (record.t === 'done') outputs.set(record.output, record.input);
   }
+  // A planned output is ours only while it is its photo's last record (killed mid-write, or just after): a
+  // photo that failed after planning never wrote there, so a file there is someone else's.
+  for (const record of last.values()) if (record.t === 'planned') outputs.set(record.output, record.input);
   return { last, outputs };
 }
 

@@ -69,7 +69,8 @@ export async function savePhoto(
     path: item.output,
   });
   await mkdir(dirname(item.output), { recursive: true });
-  await writeFileAtomic(item.output, data, { protect: [item.input] });
+  // noClobber: a file made at a new output's path while the batch ran (an export, another program) is kept.
+  await writeFileAtomic(item.output, data, { protect: [item.input], noClobber: !item.replaces });
   return { sha256: createHash('sha256').update(data).digest('hex'), bytes: data.length, warnings };
 }
 

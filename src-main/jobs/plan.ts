@@ -66,7 +66,13 @@ export async function planBatch(request: BatchRequest): Promise<BatchPlan> {
     }
     taken.add(fold(output));
     const mask = sidecarPath(file.path);
-    photos.push({ input: file.path, output, format, mask: existsSync(mask) ? mask : undefined });
+    photos.push({
+      input: file.path,
+      output,
+      format,
+      mask: existsSync(mask) ? mask : undefined,
+      replaces: existsSync(output),
+    });
   }
   return { request, outputRoot, journalPath: journal, photos, resumed, skipped };
 }

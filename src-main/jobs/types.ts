@@ -38,6 +38,9 @@ export interface PlannedPhoto {
   format: PhotoFormat;
   /** The sidecar mask `<photo>.mask.png`, when present. */
   mask: string | undefined;
+  /** The output existed when planned and this plan may replace it (its own earlier output, or
+   * --on-existing overwrite-outputs). Otherwise a file that appears there during the batch is left alone. */
+  replaces: boolean;
 }
 
 /** A photo finished by an earlier run of the same batch (from the journal). */

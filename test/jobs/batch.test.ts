@@ -304,11 +304,33 @@ describe('batch jobs service', () => {
     const folder = await tempFolder();
     const input = await makePhoto(folder, 'wide.png', { width: 16400, height: 8 });
     const output = join(folder, 'out', 'wide-deblurred.webp');
-    const loaded = await loadPhoto({ input, output, format: 'webp', mask: undefined });
+    const loaded = await loadPhoto({ input, output, format: 'webp', mask: undefined, replaces: false });
     expect(loaded).toMatchObject({ ok: false, unreadable: false });
     expect(loaded.ok ? '' : loaded.reason).toMatch(/16400x8 is too large for WEBP/);
-    await expect(loadPhoto({ input, output, format: 'png', mask: undefined })).resolves.toMatchObject({
+    await expect(
+      loadPhoto({ input, output, format: 'png', mask: undefined, replaces: false }),
+    ).resolves.toMatchObject({
       ok: true,
     });
+  });
+
+  it('keeps a file made at a new output path while the batch ran: that photo fails, nothing is replaced', async () => {
+    const folder = await tempFolder();
+    const input = join(folder, 'in');
+    await makePhotos(input, 2);
+    const out = join(folder, 'out');
+    const plan = await planBatch({ modelDir: FIXTURE_DIR, inputs: [input], output: out });
+    expect(plan.photos.map((p) => p.replaces)).toEqual([false, false]);
+    // Planned, then, before the batch reaches it, an export writes the same name there.
+    await mkdir(out, { recursive: true });
+    await writeFile(plan.photos[1]!.output, 'exported by hand');
+    const summary = await new BatchJob(engine, plan, () => undefined).run();
+    expect(summary.counts).toMatchObject({ done: 1, failed: 1 });
+    expect(summary.failures[0]?.reason).toMatch(/exists/);
+    expect(await readFile(plan.photos[1]!.output, 'utf8')).toBe('exported by hand');
+    // Nor does a later run take it for the photo's own output: the journal says it failed before writing.
+    const again = await planBatch({ modelDir: FIXTURE_DIR, inputs: [input], output: out });
+    expect(again.resumed).toHaveLength(1);
+    expect(again.skipped.map((s) => s.reason)).toEqual([expect.stringMatching(/output exists/)]);
   });
 });
