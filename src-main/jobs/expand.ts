@@ -1,7 +1,7 @@
 // Input expansion: folders (optionally recursive), several folders, photos. Files are sorted so a plan is the
 // same on every run (resume depends on it). Nothing here reads pixels: photos are told by their extension.
 import { readdir, stat } from 'node:fs/promises';
-import { basename, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { formatFromPath } from '../imaging';
 import { BatchUsageError } from './types';
 
@@ -57,6 +57,7 @@ export async function expandInputs(
   const originalIds = new Map<string, string>();
   const folders: string[] = [];
   const seen = new Set<string>();
+  const isOutput = await outputFolderTest(options.outputRoot);
   const several = inputs.length > 1;
   for (const input of inputs) {
     const path = resolve(input);
@@ -65,14 +66,14 @@ export async function expandInputs(
     if (info.isDirectory()) {
       folders.push(path);
       const prefix = several ? basename(path) : '';
-      for await (const file of walk(path, options.recursive, options.outputRoot)) {
+      for await (const file of walk(path, options.recursive, isOutput)) {
         if (seen.has(file)) continue;
         seen.add(file);
         originals.add(file);
         const id = await fileId(file);
         if (id) originalIds.set(id, file);
         const found = { path: file, rel: join(prefix, relative(path, file)), walked: true };
-        if (isBatchFile(basename(file)) && isInside(file, options.outputRoot)) continue;
+        if (isBatchFile(basename(file)) && (await insideOutput(file, path, isOutput))) continue;
         (formatFromPath(file) && !isMask(file) ? photos : others).push(found);
       }
     } else if (!seen.has(path)) {
@@ -96,14 +97,33 @@ function idOf(info: { dev: number; ino: number }): string {
   return `${info.dev}:${info.ino}`;
 }
 
-async function* walk(folder: string, recursive: boolean, outputRoot: string): AsyncGenerator<string> {
+/** Whether a folder is the output folder, however it is spelled (a link to it, another case): by identity. */
+async function outputFolderTest(outputRoot: string): Promise<(folder: string) => Promise<boolean>> {
+  const id = await fileId(outputRoot);
+  return async (folder) => folder === outputRoot || (id !== undefined && (await fileId(folder)) === id);
+}
+
+/** Whether `file`, found walking `top`, lies in the output folder or below it. */
+async function insideOutput(file: string, top: string, isOutput: (f: string) => Promise<boolean>) {
+  for (let folder = dirname(file); isInside(folder, top); folder = dirname(folder)) {
+    if (await isOutput(folder)) return true;
+    if (folder === top) break;
+  }
+  return false;
+}
+
+async function* walk(
+  folder: string,
+  recursive: boolean,
+  isOutput: (folder: string) => Promise<boolean>,
+): AsyncGenerator<string> {
   const entries = await readdir(folder, { withFileTypes: true });
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const entry of entries) {
     const path = join(folder, entry.name);
     if (entry.isDirectory()) {
       // The output folder inside an input folder holds our results, not photos to restore.
-      if (recursive && path !== outputRoot) yield* walk(path, recursive, outputRoot);
+      if (recursive && !(await isOutput(path))) yield* walk(path, recursive, isOutput);
     } else if (entry.isFile()) {
       yield path;
     } else if (entry.isSymbolicLink()) {

@@ -29,14 +29,20 @@ export async function planBatch(request: BatchRequest): Promise<BatchPlan> {
   const { last: records, outputs: ours } = await readJournal(journal);
 
   const claims = claimedOutputs(found, records, outputRoot, request);
+  const oursIds = new Set<string>();
+  for (const output of ours.keys()) {
+    const id = await fileId(output);
+    if (id) oursIds.add(id);
+  }
 
   const photos: PlannedPhoto[] = [];
   const resumed: ResumedPhoto[] = [];
   const skipped: SkippedFile[] = reportOthers(found);
   const taken = new Set<string>(); // by folded spelling: see fold()
   for (const file of found.photos) {
-    // Outputs of an earlier run found while walking (output folder = input folder) are not inputs.
-    if (file.walked && ours.has(file.path)) continue;
+    // Outputs of an earlier run found while walking (output folder = input folder, under any spelling) are not
+    // inputs.
+    if (file.walked && (ours.has(file.path) || oursIds.has((await fileId(file.path)) ?? ''))) continue;
     const format = request.format ?? formatFromPath(file.path)!;
     const wanted = join(outputRoot, dirname(file.rel), outputName(file.path, format, template));
     if (await isOriginal(wanted, found, file.path)) {

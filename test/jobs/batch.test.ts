@@ -1,6 +1,6 @@
 // The jobs service on real files: an album with nested folders, a sidecar mask and junk, the fixture model.
 import { existsSync, writeFileSync } from 'node:fs';
-import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, stat, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import exifReader from 'exif-reader';
 import sharp from 'sharp';
@@ -332,5 +332,21 @@ describe('batch jobs service', () => {
     const again = await planBatch({ modelDir: FIXTURE_DIR, inputs: [input], output: out });
     expect(again.resumed).toHaveLength(1);
     expect(again.skipped.map((s) => s.reason)).toEqual([expect.stringMatching(/output exists/)]);
+  });
+
+  it('an output folder reached through a link to the input folder: a second run resumes, adds nothing', async () => {
+    const folder = await tempFolder();
+    const input = join(folder, 'in');
+    await makePhotos(input, 2);
+    const link = join(folder, 'link-to-in');
+    await symlink(input, link);
+    const first = await runBatch({ inputs: [input], output: link });
+    expect(first.summary.counts).toMatchObject({ done: 2, skipped: 0 });
+    const again = await runBatch({ inputs: [input], output: link });
+    // Its own outputs and journal, walked under the other spelling, are neither photos nor junk.
+    expect(again.summary.counts).toMatchObject({ resumed: 2, done: 0, skipped: 0 });
+    expect((await outputsOf(input)).sort()).toEqual(
+      ['p000-deblurred.jpg', 'p000.jpg', 'p001-deblurred.jpg', 'p001.jpg'].sort(),
+    );
   });
 });
