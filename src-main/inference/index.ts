@@ -16,6 +16,7 @@ export {
   type Progress,
   type RestoreInput,
   type RestoreResult,
+  unprocessedMaps,
 } from './pipeline';
 export type { RestoreJob } from './protocol';
 export { DEVICES, providerOrder, type Device, type Provider } from './providers';

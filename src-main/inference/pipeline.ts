@@ -110,7 +110,7 @@ export async function restore(
   return {
     pixels: blend.output,
     confidence: blend.confidence,
-    decisions: blend.decisionMaps(),
+    decisions: blend.decisionMaps(manifest.architecture),
     keptRatio: areaSum ? keptSum / areaSum : 0,
     tiles: { total: plan.tiles.length, run, skipped, size: Math.max(plan.tileWidth, plan.tileHeight) },
     provider: engine.provider,
@@ -258,11 +258,12 @@ class Blender {
     this.bandTop = next;
   }
 
-  decisionMaps(): DecisionMaps | undefined {
+  /** The run's maps; when no tile ran (everything protected), every window unprocessed. */
+  decisionMaps(architecture: unknown): DecisionMaps | undefined {
     if (!this.maps) return undefined;
     const { width, height } = this.input.pixels;
     const { count, factor } = this.decisionShape;
-    if (!this.decisions) return { count: 0, width: 0, height: 0, factor: 0, data: new Float32Array(0) };
+    if (!this.decisions) return unprocessedMaps(architecture, width, height);
     const gw = Math.ceil(width / factor);
     const gh = Math.ceil(height / factor);
     const data = new Float32Array(count * gw * gh);
@@ -274,4 +275,23 @@ class Blender {
     }
     return { count, width: gw, height: gh, factor, data };
   }
+}
+
+/**
+ * Decision maps with every window unprocessed (0), shaped from a manifest's architecture: one map per stage in
+ * `depths`, on stage 0's window grid. Count 0 when the manifest does not say.
+ */
+export function unprocessedMaps(architecture: unknown, width: number, height: number): DecisionMaps {
+  const { depths, window } = (architecture ?? {}) as { depths?: unknown; window?: unknown };
+  if (!Array.isArray(depths) || typeof window !== 'number' || !(window >= 1)) {
+    return { count: 0, width: 0, height: 0, factor: 0, data: new Float32Array(0) };
+  }
+  const [gw, gh] = [Math.ceil(width / window), Math.ceil(height / window)];
+  return {
+    count: depths.length,
+    width: gw,
+    height: gh,
+    factor: window,
+    data: new Float32Array(depths.length * gw * gh),
+  };
 }

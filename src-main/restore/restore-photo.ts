@@ -53,7 +53,8 @@ export interface RestoreReport {
   input: string;
   output: string;
   mask: string | undefined;
-  maps: { confidence: string; decisions: string } | undefined;
+  /** decisions: none when no tile ran and the manifest does not give the stages' shape. */
+  maps: { confidence: string; decisions: string | undefined } | undefined;
   provider: RestoreResult['provider'];
   fallbackReason: string | undefined;
   tiles: RestoreResult['tiles'];
@@ -128,7 +129,8 @@ export async function restorePhoto(
   });
   let maps: RestoreReport['maps'];
   if (request.saveMaps && result.confidence && result.decisions) {
-    maps = { confidence: `${target.path}.confidence.png`, decisions: `${target.path}.decisions.png` };
+    const decisions = result.decisions.count > 0 ? `${target.path}.decisions.png` : undefined;
+    maps = { confidence: `${target.path}.confidence.png`, decisions };
     try {
       const protectMaps = [request.input, ...protect.keys()];
       await saveMap(
@@ -136,7 +138,7 @@ export async function restorePhoto(
         { width: photo.width, height: photo.height, data: result.confidence },
         protectMaps,
       );
-      await saveMap(maps.decisions, decisionStrip(result.decisions), protectMaps);
+      if (decisions) await saveMap(decisions, decisionStrip(result.decisions), protectMaps);
     } catch (error) {
       await Promise.all([target.path, maps.confidence].map((path) => rm(path, { force: true })));
       throw error;

@@ -2,7 +2,7 @@
 // with each stage's window edge in photo pixels (docs/model-contract.md: stage l has windows of factor * 2^l).
 import type { DecisionGrids } from '../contract';
 import { mapToGray } from '../imaging';
-import type { DecisionMaps } from '../inference';
+import { unprocessedMaps, type DecisionMaps } from '../inference';
 
 /**
  * The level (resolution H/2^l) of each of `count` stages in a U-shaped network: the encoder goes down one level
@@ -19,31 +19,11 @@ export function toDecisionGrids(maps: DecisionMaps): DecisionGrids {
   return { count, width, height, factor, windows: stageLevels(count).map((l) => factor * 2 ** l), data };
 }
 
-/**
- * The grids of a run in which no tile ran (everything protected): every window unprocessed. Their shape comes
- * from the manifest's architecture (one map per stage in `depths`, stage 0's window in pixels); a manifest
- * without those gives empty grids (count 0).
- */
-export function unprocessedGrids(
-  architecture: unknown,
-  photo: { width: number; height: number },
-): DecisionGrids {
-  const { depths, window } = (architecture ?? {}) as { depths?: unknown; window?: unknown };
-  if (!Array.isArray(depths) || typeof window !== 'number' || !(window >= 1)) {
-    return { count: 0, width: 0, height: 0, factor: 0, windows: [], data: new Uint8Array(0) };
-  }
-  const count = depths.length;
-  const width = Math.ceil(photo.width / window);
-  const height = Math.ceil(photo.height / window);
-  const windows = stageLevels(count).map((l) => window * 2 ** l);
-  return { count, width, height, factor: window, windows, data: new Uint8Array(count * width * height) };
-}
-
-/** The run's grids: from its maps, or all unprocessed when no tile ran. */
+/** The run's grids; without maps, every window unprocessed (shaped from the manifest's architecture). */
 export function decisionGrids(
   maps: DecisionMaps | undefined,
   architecture: unknown,
   photo: { width: number; height: number },
 ): DecisionGrids {
-  return maps && maps.count > 0 ? toDecisionGrids(maps) : unprocessedGrids(architecture, photo);
+  return toDecisionGrids(maps ?? unprocessedMaps(architecture, photo.width, photo.height));
 }

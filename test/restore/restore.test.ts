@@ -44,8 +44,21 @@ describe('restore service', () => {
     expect(changed).toBeGreaterThan(0);
     const conf = await sharp(report.maps!.confidence).metadata();
     expect(conf).toMatchObject({ width, height, channels: 1 });
-    const decisions = await sharp(report.maps!.decisions).metadata();
+    const decisions = await sharp(report.maps!.decisions!).metadata();
     expect(decisions).toMatchObject({ width: 9 * Math.ceil(width / 8), height: Math.ceil(height / 8) });
+  });
+
+  it('protecting everything with --save-maps: the photo written, the maps say nothing was processed', async () => {
+    const folder = await tempFolder();
+    const [width, height] = [170, 140];
+    const input = await makePhoto(folder, 'photo.png', { width, height });
+    await saveMask(sidecarPath(input), { width, height, data: new Uint8Array(width * height) });
+    const report = await restorePhoto(engine, { ...base, input, saveMaps: true });
+    expect(report.tiles).toMatchObject({ run: 0 });
+    expect(existsSync(report.output)).toBe(true);
+    const { data, info } = await sharp(report.maps!.decisions!).raw().toBuffer({ resolveWithObject: true });
+    expect(info).toMatchObject({ width: 9 * Math.ceil(width / 8), height: Math.ceil(height / 8) });
+    expect(data.every((v) => v === 0)).toBe(true);
   });
 
   it('uses the sidecar mask; protecting everything gives the original back (16-bit TIFF too)', async () => {
