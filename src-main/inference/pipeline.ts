@@ -129,10 +129,11 @@ async function inferTile(engine: EngineSession, input: RestoreInput, tile: Tile,
   const { x, y, width, height } = tile;
   const image = cropToPlanar(input.pixels, x, y, width, height);
   const { width: w, height: h } = input.pixels;
-  // The padding is not image: it gets auto, so a stroke at the bottom or right edge is not mirrored into it
-  // (the contract applies the guide rule over each window's image area).
+  // The padding is not image: it gets protect (-1), the guide's minimum, so each window's maximum is that of its
+  // image area, as the contract says: a stroke at the edge is not mirrored into the padding, and a window whose
+  // image part is all protected is dropped.
   const guide = input.guide
-    ? cropMap(input.guide, w, h, x, y, width, height, 0)
+    ? cropMap(input.guide, w, h, x, y, width, height, -1)
     : new Float32Array(width * height);
   return runTile(engine, image, guide, width, height, threshold);
 }

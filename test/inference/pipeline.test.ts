@@ -87,6 +87,19 @@ describe('restore pipeline', () => {
     expect(stage0(16)).toEqual(new Array(d.width).fill(0));
   });
 
+  it('a window whose image part is all protected is dropped, however much padding it holds', async () => {
+    const model = await loadModelDir(FIXTURE_DIR);
+    const [width, height] = [128, 130];
+    const guide = new Float32Array(width * height);
+    guide.fill(-1, 128 * width); // rows 128-129 protected: window row 16 holds them and 6 rows of padding
+    const pixels = { width, height, data: texture8(width, height) };
+    const result = await restore(model, { pixels, guide, threshold: 0, maps: 'decisions' }, session);
+    const d = result.decisions!; // threshold 0 keeps every window the guide does not drop
+    const stage0 = (row: number) => Array.from(d.data.subarray(row * d.width, (row + 1) * d.width));
+    expect(stage0(15)).toEqual(new Array(d.width).fill(1));
+    expect(stage0(16)).toEqual(new Array(d.width).fill(0));
+  });
+
   it('blends with strength: 0 gives the input back, 16-bit stays 16-bit', async () => {
     const model = await loadModelDir(FIXTURE_DIR);
     const data = Uint16Array.from(texture8(140, 90), (v) => v * 257 + 3);
