@@ -67,7 +67,8 @@ export async function loadModelDir(dir: string, options: { verify?: boolean } = 
     if (actual !== manifest.sha256.toLowerCase()) {
       throw new ModelError(
         `${modelPath}: checksum mismatch (sha256 ${actual}, manifest says ${manifest.sha256}); ` +
-          'the model file is damaged or was replaced: reinstall the model',
+          'the model file is damaged or was replaced: reinstall the model (an imported one: import its checkpoint ' +
+          'again)',
       );
     }
     for (const file of manifest.externalData ?? []) {

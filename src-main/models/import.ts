@@ -4,7 +4,7 @@
 import { closeSync, existsSync, ftruncateSync, openSync, readFileSync, readdirSync, writeSync } from 'node:fs';
 import { copyFile, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { sha256File } from '../inference/manifest';
+import { loadModelDir, sha256File } from '../inference/manifest';
 import { CheckpointError, checkLayout, openCheckpoint } from './checkpoint';
 import { shippedModelsDir } from '../paths';
 import { userModelsDir } from './paths';
@@ -57,7 +57,17 @@ export async function importCheckpoint(file: string, options: ImportOptions = {}
     }
 
     const checkpointSha = await sha256File(file);
-    const existing = importedAs(modelsDir, checkpointSha);
+    const found = importedAs(modelsDir, checkpointSha);
+    let existing = found;
+    let repair: string | undefined;
+    const mine = found !== undefined && (options.id === undefined || options.id === found);
+    if (mine && !(await intact(join(modelsDir, found)))) {
+      // Damaged since (a file changed or went missing): the import is done again under its id, the broken copy
+      // removed first, as its load error advises.
+      await rm(join(modelsDir, found), { recursive: true, force: true });
+      repair = found;
+      existing = undefined;
+    }
     if (existing && options.id === undefined) {
       return {
         id: existing,
@@ -74,7 +84,8 @@ export async function importCheckpoint(file: string, options: ImportOptions = {}
     // could be neither run nor removed.
     const shippedDir = options.shippedDir ?? shippedModelsDir();
     const taken = (id: string) => existsSync(join(modelsDir, id)) || existsSync(join(shippedDir, id));
-    const id = options.id ?? uniqueId(taken, slug(basename(file).replace(/\.(pth|pt|ckpt|tar)$/i, '')));
+    const id =
+      options.id ?? repair ?? uniqueId(taken, slug(basename(file).replace(/\.(pth|pt|ckpt|tar)$/i, '')));
     if (existsSync(join(shippedDir, id))) {
       throw new CheckpointError(`"${id}" is the id of a model that ships with the app; pass another --id`);
     }
@@ -144,6 +155,14 @@ function assertFinite(bytes: Buffer, what: string): void {
   let bad = 0;
   for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i]!)) bad++;
   if (bad) throw new CheckpointError(`${what} holds ${bad} non-finite values (NaN or infinity)`);
+}
+
+/** Whether a model folder loads with its checksums verified. */
+function intact(dir: string): Promise<boolean> {
+  return loadModelDir(dir).then(
+    () => true,
+    () => false,
+  );
 }
 
 /** The id of an imported model made from the checkpoint with this sha256, if any. */

@@ -106,6 +106,19 @@ describe('importing good checkpoints', () => {
     expect((await readdir(bare.dir)).sort()).toEqual(['MODEL_CARD.md', 'manifest.json', 'model.onnx', 'weights.bin']);
   });
 
+  it('importing the checkpoint again repairs a damaged import, under its id', async () => {
+    const first = await importCheckpoint(join(ckpts, 'bare.pth'), { modelsDir: user });
+    const weights = join(first.dir, 'weights.bin');
+    const bytes = await readFile(weights);
+    bytes[1000] = bytes[1000]! ^ 1;
+    await writeFile(weights, bytes);
+    await expect(loadModelDir(first.dir)).rejects.toThrow(/import the checkpoint again/);
+    const again = await importCheckpoint(join(ckpts, 'bare.pth'), { modelsDir: user });
+    expect(again.id).toBe(first.id);
+    expect(again.existing).toBeFalsy();
+    await expect(loadModelDir(again.dir)).resolves.toMatchObject({ dir: first.dir });
+  });
+
   it("matches training/'s PyTorch model with the same weights within 1e-4", async () => {
     const model = await loadModelDir(join(user, wrappedId));
     const ref = JSON.parse(await readFile(join(ckpts, 'reference.json'), 'utf8')) as { size: number };
