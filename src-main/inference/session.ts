@@ -149,7 +149,39 @@ async function warmUp(session: ort.InferenceSession, model: ModelDir): Promise<v
     guide: new ort.Tensor('float32', new Float32Array(size * size), [1, 1, size, size]),
     threshold: new ort.Tensor('float32', Float32Array.of(model.manifest.defaultThreshold), []),
   });
-  for (const value of Object.values(outputs)) value.dispose();
+  try {
+    const wrong = PRUNED_OUTPUTS.filter((name) => !contractShape(name, outputs[name]!, size));
+    if (wrong.length) {
+      const got = wrong.map((name) => `${name} ${outputs[name]!.type} [${outputs[name]!.dims.join(',')}]`);
+      throw new ModelError(
+        `${model.modelPath}: outputs for a ${size}x${size} image do not follow the model contract: ` +
+          `${got.join('; ')} (docs/model-contract.md)`,
+      );
+    }
+  } finally {
+    for (const value of Object.values(outputs)) value.dispose();
+  }
+}
+
+/** An output's type and shape for a size x size input, as docs/model-contract.md gives them. */
+function contractShape(name: (typeof PRUNED_OUTPUTS)[number], value: ort.Tensor, size: number): boolean {
+  const d = value.dims;
+  if (value.type !== 'float32') return false;
+  switch (name) {
+    case 'restored':
+    case 'confidence':
+      return (
+        d.length === 4 &&
+        d[0] === 1 &&
+        d[1] === (name === 'restored' ? 3 : 1) &&
+        d[2] === size &&
+        d[3] === size
+      );
+    case 'decisions':
+      return d.length === 4 && d[0] === 1 && d[1]! >= 1 && d[2]! >= 1 && d[2] === d[3] && size % d[2]! === 0;
+    case 'kept_ratio':
+      return value.size === 1;
+  }
 }
 
 export interface TileOutputs {

@@ -1,8 +1,11 @@
+import { execFileSync } from 'node:child_process';
+import { cp, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadModelDir } from '../../src-main/inference/manifest';
+import { ModelError, loadModelDir, sha256File } from '../../src-main/inference/manifest';
 import { explainProviderFailure, providerOrder } from '../../src-main/inference/providers';
 import { getSession, runTile } from '../../src-main/inference/session';
-import { FIXTURE_DIR, maxAbsDiff, readGolden } from './helpers';
+import { FIXTURE_DIR, maxAbsDiff, readGolden, tempFolder } from './helpers';
 
 describe('session', () => {
   it('reproduces the golden outputs of the fixture model', async () => {
@@ -15,6 +18,22 @@ describe('session', () => {
     expect(Array.from(out.decisions)).toEqual(Array.from(golden.decisions));
     expect(out.decisionDims).toEqual([1, 9, size / 8, size / 8]);
     expect(Math.abs(out.keptRatio - golden.keptRatio)).toBeLessThan(1e-5);
+  });
+
+  it('refuses a graph whose outputs have the right names but not the contract shapes', async () => {
+    const dir = join(await tempFolder(), 'bad');
+    await cp(FIXTURE_DIR, dir, { recursive: true });
+    const modelPath = join(dir, 'model.onnx');
+    execFileSync('/usr/bin/python3', [join(import.meta.dirname, 'make_bad_graph.py'), modelPath]);
+    const manifestPath = join(dir, 'manifest.json');
+    const manifest = JSON.parse(await readFile(manifestPath, 'utf8')) as Record<string, unknown>;
+    await writeFile(manifestPath, JSON.stringify({ ...manifest, sha256: await sha256File(modelPath) }));
+    const model = await loadModelDir(dir); // the checksum matches: only running it tells
+    const opening = getSession(model, { device: 'cpu', threads: 1 });
+    await expect(opening).rejects.toBeInstanceOf(ModelError);
+    await expect(opening).rejects.toThrow(
+      /restored float32 \[1,1,128,128\].*model contract|model contract.*restored/,
+    );
   });
 
   it('caches one session per model, device and thread count', async () => {
