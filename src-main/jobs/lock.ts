@@ -11,6 +11,10 @@ const WRITING_PID_MS = 10_000;
 /** Takeovers lost to other batches before giving up (each loss means another batch holds the lock now). */
 const ATTEMPTS = 5;
 
+/** Locks this process holds. A lock naming this process's pid that is not among them was left by an earlier
+ * process with the same pid (pids are reused; in a fresh container the same one often comes back). */
+const held = new Set<string>();
+
 /** Takes the lock; returns its release. */
 export async function lockOutput(outputRoot: string): Promise<() => Promise<void>> {
   const path = join(outputRoot, LOCK_NAME);
@@ -19,7 +23,11 @@ export async function lockOutput(outputRoot: string): Promise<() => Promise<void
       const handle = await open(path, 'wx');
       await handle.writeFile(String(process.pid));
       await handle.close();
-      return () => rm(path, { force: true });
+      held.add(path);
+      return async () => {
+        held.delete(path);
+        await rm(path, { force: true });
+      };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
@@ -27,7 +35,8 @@ export async function lockOutput(outputRoot: string): Promise<() => Promise<void
     if (!lock) continue; // released meanwhile
     const owner = Number(lock.text.trim());
     const starting = !(owner > 0) && Date.now() - lock.mtimeMs < WRITING_PID_MS;
-    if ((owner > 0 && isAlive(owner)) || starting) {
+    const live = owner === process.pid ? held.has(path) : owner > 0 && isAlive(owner);
+    if (live || starting) {
       const who = starting ? 'starting' : `pid ${owner}`;
       throw new BatchUsageError(
         `another batch (${who}) is writing into ${outputRoot}: wait for it to finish or cancel it`,

@@ -10,8 +10,8 @@ describe('batch lock', () => {
   it('refuses a live owner and a lock being taken right now; takes over a dead or long-empty one', async () => {
     const folder = await tempFolder();
     const path = join(folder, LOCK_NAME);
-    await writeFile(path, String(process.pid));
-    await expect(lockOutput(folder)).rejects.toThrow(`another batch (pid ${process.pid}) is writing`);
+    await writeFile(path, String(process.ppid)); // a live process
+    await expect(lockOutput(folder)).rejects.toThrow(`another batch (pid ${process.ppid}) is writing`);
     await writeFile(path, ''); // created by a batch that has not written its pid yet
     await expect(lockOutput(folder)).rejects.toBeInstanceOf(BatchUsageError);
     await expect(lockOutput(folder)).rejects.toThrow('another batch (starting)');
@@ -21,6 +21,19 @@ describe('batch lock', () => {
     expect(await readFile(path, 'utf8')).toBe(String(process.pid));
     await release();
     await writeFile(path, '999999999'); // no such process
+    await (
+      await lockOutput(folder)
+    )();
+  });
+
+  it("a lock naming this process's pid: refused while this process holds it, else left by an earlier one", async () => {
+    const folder = await tempFolder();
+    const path = join(folder, LOCK_NAME);
+    const release = await lockOutput(folder);
+    await expect(lockOutput(folder)).rejects.toThrow(`another batch (pid ${process.pid}) is writing`);
+    await release();
+    // Killed, then run again in a fresh container where this process got the same pid.
+    await writeFile(path, String(process.pid));
     await (
       await lockOutput(folder)
     )();
