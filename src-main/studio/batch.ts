@@ -29,6 +29,8 @@ export class BatchService {
   private running: Running | undefined;
   /** True from start() until its batch ends (planning included), so a second start is refused as busy. */
   private busy = false;
+  /** Resolves when the batch started last has ended, however it ended. */
+  private ended: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly host: StudioHost,
@@ -54,8 +56,13 @@ export class BatchService {
     }
     this.busy = true;
     this.running = { jobId: request.jobId, job: undefined, cancelled: false };
+    const task = this.run(request, input, output);
+    this.ended = task.then(
+      () => undefined,
+      () => undefined,
+    );
     try {
-      return await this.run(request, input, output);
+      return await task;
     } finally {
       this.busy = false;
       this.running = undefined;
@@ -93,10 +100,13 @@ export class BatchService {
     return action === 'cancel';
   }
 
-  cancelAll(): void {
-    if (!this.running) return;
-    this.running.cancelled = true;
-    this.running.job?.cancel();
+  /** Cancels the running batch; resolves once it has ended (its photo in the worker stopped, journal closed). */
+  cancelAll(): Promise<void> {
+    if (this.running) {
+      this.running.cancelled = true;
+      this.running.job?.cancel();
+    }
+    return this.ended;
   }
 
   private onEvent(progress: BatchProgressEvent, event: BatchEvent): void {

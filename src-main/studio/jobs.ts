@@ -60,7 +60,10 @@ export class PhotoJobs {
     await Promise.all(jobs.map((job) => job.ended));
   }
 
-  cancelAll(): void {
-    for (const job of this.running.values()) job.controller.abort();
+  /** Stops every job; resolves once they have all ended. */
+  async cancelAll(): Promise<void> {
+    const jobs = [...this.running.values()];
+    for (const job of jobs) job.controller.abort();
+    await Promise.all(jobs.map((job) => job.ended));
   }
 }

@@ -212,8 +212,8 @@ export class Studio {
   }
 
   async close(): Promise<void> {
-    this.jobs.cancelAll();
-    this.batch.cancelAll();
+    // Jobs end before the worker goes: a photo stopped by its worker's exit would be recorded as failed.
+    await Promise.all([this.jobs.cancelAll(), this.batch.cancelAll()]);
     await this.engine.close();
     await rm(this.cacheDir, { recursive: true, force: true });
   }
