@@ -29,10 +29,11 @@ export async function planBatch(request: BatchRequest): Promise<BatchPlan> {
   const { last: records, outputs: ours } = await readJournal(journal);
 
   const claims = claimedOutputs(found, records, outputRoot, request);
-  const oursIds = new Set<string>();
+  // Earlier outputs among the walked files, however either is spelled: the walk already knows each file's id.
+  const oursWalked = new Set<string>();
   for (const output of ours.keys()) {
-    const id = await fileId(output);
-    if (id) oursIds.add(id);
+    const walked = found.originalIds.get((await fileId(output)) ?? '');
+    if (walked) oursWalked.add(walked);
   }
 
   const photos: PlannedPhoto[] = [];
@@ -42,7 +43,7 @@ export async function planBatch(request: BatchRequest): Promise<BatchPlan> {
   for (const file of found.photos) {
     // Outputs of an earlier run found while walking (output folder = input folder, under any spelling) are not
     // inputs.
-    if (file.walked && (ours.has(file.path) || oursIds.has((await fileId(file.path)) ?? ''))) continue;
+    if (file.walked && (ours.has(file.path) || oursWalked.has(file.path))) continue;
     const format = request.format ?? formatFromPath(file.path)!;
     const wanted = join(outputRoot, dirname(file.rel), outputName(file.path, format, template));
     if (await isOriginal(wanted, found, file.path)) {

@@ -54,15 +54,17 @@ export class PhotoJobs {
   }
 
   /** Stops every job of the photo; resolves once they have all ended (so none writes after this). */
-  async cancelPhoto(photoId: string): Promise<void> {
-    const jobs = [...this.running.values()].filter((job) => job.photoId === photoId);
-    for (const job of jobs) job.controller.abort();
-    await Promise.all(jobs.map((job) => job.ended));
+  cancelPhoto(photoId: string): Promise<void> {
+    return this.stop((job) => job.photoId === photoId);
   }
 
   /** Stops every job; resolves once they have all ended. */
-  async cancelAll(): Promise<void> {
-    const jobs = [...this.running.values()];
+  cancelAll(): Promise<void> {
+    return this.stop(() => true);
+  }
+
+  private async stop(which: (job: RunningJob) => boolean): Promise<void> {
+    const jobs = [...this.running.values()].filter(which);
     for (const job of jobs) job.controller.abort();
     await Promise.all(jobs.map((job) => job.ended));
   }
