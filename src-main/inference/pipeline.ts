@@ -2,8 +2,9 @@
 // pixels put back exactly. Tiles run one row of tiles at a time and the blend is streamed through a band
 // buffer one tile high, so memory stays near the size of the 8/16-bit input and output (no full-size float copy).
 import type { ModelDir } from './manifest';
-import { getSession, runTile, type EngineSession, type SessionOptions, type TileOutputs } from './session';
+import { getSession, type EngineSession, type SessionOptions, type TileOutputs } from './session';
 import { cropMap, cropToPlanar, maxValue, quantize, type RgbImage } from './tensors';
+import { TileRunner } from './tile-runner';
 import { isFullyProtected, planTiles, type Tile, type TilePlan } from './tiler';
 
 export interface RestoreInput {
@@ -72,7 +73,9 @@ export async function restore(
   options: PipelineOptions = {},
 ): Promise<RestoreResult> {
   const started = performance.now();
-  const engine = await getSession(model, options);
+  const engine = new TileRunner(await getSession(model, options), () =>
+    getSession(model, { ...options, device: 'cpu' }),
+  );
   const { manifest } = model;
   const threshold = checkUnit('threshold', input.threshold ?? manifest.defaultThreshold);
   const strength = checkUnit('strength', input.strength ?? 1);
@@ -125,7 +128,7 @@ function checkUnit(name: string, value: number): number {
   return value;
 }
 
-async function inferTile(engine: EngineSession, input: RestoreInput, tile: Tile, threshold: number) {
+async function inferTile(engine: TileRunner, input: RestoreInput, tile: Tile, threshold: number) {
   const { x, y, width, height } = tile;
   const image = cropToPlanar(input.pixels, x, y, width, height);
   const { width: w, height: h } = input.pixels;
@@ -135,7 +138,7 @@ async function inferTile(engine: EngineSession, input: RestoreInput, tile: Tile,
   const guide = input.guide
     ? cropMap(input.guide, w, h, x, y, width, height, -1)
     : new Float32Array(width * height);
-  return runTile(engine, image, guide, width, height, threshold);
+  return engine.run(image, guide, width, height, threshold);
 }
 
 /** Accumulates weighted tiles in a band one tile high and writes finished rows to the output. */

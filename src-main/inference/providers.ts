@@ -63,6 +63,23 @@ export function explainProviderFailure(
   return `the CPU provider failed: ${short}`;
 }
 
+/** Why a GPU provider that had opened failed on a `width` x `height` tile, and what keeps the next job on it. */
+export function explainRunFailure(
+  provider: Exclude<Provider, 'cpu'>,
+  error: unknown,
+  width: number,
+  height: number,
+): string {
+  const detail = error instanceof Error ? error.message : String(error);
+  const short = detail.split('\n')[0]!.slice(0, 300);
+  const memory = /out of memory|alloc|E_OUTOFMEMORY|887A0005|insufficient memory/i.test(detail);
+  const hint = memory ? '; a smaller tile (deblur --tile 256) needs less GPU memory' : '';
+  return (
+    `${name(provider)} failed on a ${width}x${height} tile (${short})${hint}. ` +
+    'The rest of this photo ran on the CPU.'
+  );
+}
+
 function explainCuda(detail: string, short: string, diagnosis?: string): string {
   const text = diagnosis ? `${diagnosis} ${detail}` : detail;
   const library = /(lib[\w+-]+\.so(?:\.\d+)*|[\w+-]+\.dll)/.exec(diagnosis ?? '')?.[1];
