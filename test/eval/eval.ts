@@ -2,8 +2,8 @@
 //   [--json]
 // Quality and pruning of a model folder on the held-out synthetic set: PSNR/SSIM, their blur-weighted versions,
 // the PSNR of the unblurred region against the input (how well sharp areas are left alone; mean over crops and
-// pooled), pruning precision/recall of the finest stage's windows against the mask (and of each stage's), kept
-// ratio (also on crops with no blur at all) and seconds. `--guide mask` hands the true blur mask in as the
+// pooled, and how much of that error lies under kept windows), pruning precision/recall of the finest stage's
+// windows against the mask (and of each stage's), kept ratio (also on crops with no blur at all) and seconds. `--guide mask` hands the true blur mask in as the
 // user's brush (force blurred pixels, protect the rest), so the predictors' decisions drop out: what is left is
 // the restoration itself.
 import { parseArgs } from 'node:util';

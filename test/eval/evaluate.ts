@@ -9,6 +9,7 @@ import { restore } from '../../src-main/inference/pipeline';
 import {
   addCounts,
   bucketsOf,
+  keptAnywhere,
   psnr,
   psnrOf,
   pruningCounts,
@@ -34,6 +35,8 @@ interface Row {
   wssimIn: number;
   unblurredVsInput: number;
   unblurredError: SquaredError;
+  /** The same restricted to pixels under a window some stage kept. */
+  unblurredErrorKept: SquaredError;
   keptRatio: number;
   /** Share of the image each stage's plain-window decision keeps. */
   stageKept: number[];
@@ -122,6 +125,12 @@ export async function evaluateSplit(
       mask.map((m) => 1 - m),
     );
     const d = result.decisions!;
+    const kept = keptAnywhere(d, blur.width, blur.height);
+    const unblurredErrorKept = squaredError(
+      out,
+      blur,
+      mask.map((m, i) => (1 - m) * kept[i]!),
+    );
     const cells = d.width * d.height;
     const stageKept: number[] = [];
     for (let k = 0; k < d.count; k++) {
@@ -143,16 +152,24 @@ export async function evaluateSplit(
       wssimIn: ssim(blur, sharp, mask),
       unblurredVsInput: psnrOf(unblurredError),
       unblurredError,
+      unblurredErrorKept,
       keptRatio: result.keptRatio,
       stageKept,
       seconds: result.seconds,
     });
   }
   const avg = (
-    key: Exclude<keyof Row, 'kind' | 'blurLength' | 'stageKept' | 'unblurredError'>,
+    key: Exclude<keyof Row, 'kind' | 'blurLength' | 'stageKept' | 'unblurredError' | 'unblurredErrorKept'>,
     kinds?: string[],
   ) => mean(rows.filter((r) => !kinds || kinds.includes(r.kind)).map((r) => r[key]));
   const finest = rates(stageCounts[0] ?? zero);
+  const pooled = (pick: (r: Row) => SquaredError): SquaredError =>
+    rows
+      .filter((r) => r.kind !== 'global')
+      .map(pick)
+      .reduce((a, e) => ({ sum: a.sum + e.sum, total: a.total + e.total }), { sum: 0, total: 0 });
+  const unblurred = pooled((r) => r.unblurredError);
+  const unblurredKept = pooled((r) => r.unblurredErrorKept);
   return {
     split,
     samples: rows.length,
@@ -170,14 +187,13 @@ export async function evaluateSplit(
     unblurredPsnrVsInput: avg('unblurredVsInput', ['local', 'none']),
     // The same from the squared error summed over all those crops' unblurred pixels: crops left nearly
     // bit-identical (60-100 dB) pull the mean of per-crop PSNRs up, not this.
-    unblurredPsnrVsInputPooled: psnrOf(
-      rows
-        .filter((r) => r.kind !== 'global')
-        .reduce((a, r) => ({ sum: a.sum + r.unblurredError.sum, total: a.total + r.unblurredError.total }), {
-          sum: 0,
-          total: 0,
-        }),
-    ),
+    unblurredPsnrVsInputPooled: psnrOf(unblurred),
+    // Where that error lies: the share of unblurred pixels under a window some stage kept, and their share of
+    // the error (the rest comes from pruned windows, through the convolutions around the blocks).
+    unblurredInKeptWindows: {
+      pixels: unblurredKept.total / unblurred.total,
+      error: unblurred.sum ? unblurredKept.sum / unblurred.sum : null,
+    },
     pruningPrecision: finest.precision,
     pruningRecall: finest.recall,
     pruningAccuracy: finest.accuracy,

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   addCounts,
   bucketsOf,
+  keptAnywhere,
   pruningCounts,
   psnr,
   psnrOf,
@@ -71,5 +72,15 @@ describe('evaluation metrics', () => {
     const both = addCounts({ tp: 128, fp: 64, fn: 0, tn: 64 }, { tp: 0, fp: 0, fn: 64, tn: 192 });
     expect(rates(both)).toEqual({ precision: 128 / 192, recall: 128 / 192, accuracy: 384 / 512 });
     expect(rates({ tp: 0, fp: 0, fn: 0, tn: 5 })).toEqual({ precision: null, recall: null, accuracy: 1 });
+  });
+
+  it('keptAnywhere marks the pixels under a window that any stage kept', () => {
+    // 2 maps on a 2x1 grid of 4-px cells over an 8x4 image: map 0 keeps the left cell, map 1 nothing but a
+    // fraction under one half on the right (overlapping tiles that disagree).
+    const maps = { count: 2, width: 2, height: 1, factor: 4, data: Float32Array.of(1, 0, 0, 0.25) };
+    const kept = keptAnywhere(maps, 8, 4);
+    expect(Array.from(kept.subarray(0, 8))).toEqual([1, 1, 1, 1, 0, 0, 0, 0]);
+    expect(kept.reduce((a, b) => a + b, 0)).toBe(16);
+    expect(keptAnywhere({ ...maps, data: Float32Array.of(0, 0, 0, 0.5) }, 8, 4)[7]).toBe(1);
   });
 });

@@ -161,6 +161,24 @@ export function pruningCounts(
 
 export type Counts = ReturnType<typeof pruningCounts>;
 
+/** Per pixel, 1 where any of `count` planar decision maps (grid `gw` x `gh`, cells of `factor` px) kept the
+ * window over it (value >= 0.5), else 0. */
+export function keptAnywhere(
+  maps: { count: number; width: number; height: number; factor: number; data: Float32Array },
+  w: number,
+  h: number,
+): Float32Array {
+  const cells = maps.width * maps.height;
+  const out = new Float32Array(w * h);
+  for (let y = 0; y < h; y++)
+    for (let x = 0; x < w; x++) {
+      const c = Math.floor(y / maps.factor) * maps.width + Math.floor(x / maps.factor);
+      for (let k = 0; k < maps.count && !out[y * w + x]; k++)
+        if (maps.data[k * cells + c]! >= 0.5) out[y * w + x] = 1;
+    }
+  return out;
+}
+
 export const addCounts = (a: Counts, b: Counts): Counts => ({
   tp: a.tp + b.tp,
   fp: a.fp + b.fp,
