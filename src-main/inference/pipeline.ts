@@ -73,9 +73,23 @@ export async function restore(
   options: PipelineOptions = {},
 ): Promise<RestoreResult> {
   const started = performance.now();
-  const engine = new TileRunner(await getSession(model, options), () =>
+  const engine = await TileRunner.open(getSession(model, options), () =>
     getSession(model, { ...options, device: 'cpu' }),
   );
+  try {
+    return await runTiles(engine, model, input, options, started);
+  } finally {
+    await engine.close();
+  }
+}
+
+async function runTiles(
+  engine: TileRunner,
+  model: ModelDir,
+  input: RestoreInput,
+  options: PipelineOptions,
+  started: number,
+): Promise<RestoreResult> {
   const { manifest } = model;
   const threshold = checkUnit('threshold', input.threshold ?? manifest.defaultThreshold);
   const strength = checkUnit('strength', input.strength ?? 1);

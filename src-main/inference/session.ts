@@ -48,27 +48,50 @@ export function getSession(model: ModelDir, options: SessionOptions = {}): Promi
   return entry;
 }
 
-/** Releases every cached session. */
+/** Releases every cached session (those a job holds once it lets go: see holdSession). */
 export async function releaseSessions(): Promise<void> {
   const entries = [...cache.values()];
   cache.clear();
   await release(entries);
 }
 
-/** Drops the cached sessions of one model folder (removed or replaced on disk); `busy`: a job may still be
- * running on them, so they are left to the garbage collector instead of released under it. */
-export async function releaseSessionsOf(modelDir: string, busy: boolean): Promise<void> {
+/** Drops the cached sessions of one model folder (removed or replaced on disk); its next job opens it afresh. */
+export async function releaseSessionsOf(modelDir: string): Promise<void> {
   const entries: Promise<EngineSession>[] = [];
   for (const [key, entry] of cache) {
     if (!key.startsWith(`${modelDir}\0`)) continue;
     cache.delete(key);
     entries.push(entry);
   }
-  if (!busy) await release(entries);
+  await release(entries);
+}
+
+// The jobs holding each session (getSession's promise), and the dropped sessions to release when the last of
+// them lets go: releasing a session under a running job would fail it, and leaving it to the garbage
+// collector keeps its memory. Holding the promise, not the session, covers a release that comes while it opens.
+const holders = new Map<Promise<EngineSession>, number>();
+const retired = new Set<Promise<EngineSession>>();
+
+/** Marks a session from getSession as used by a job until the returned function is called (once). */
+export function holdSession(entry: Promise<EngineSession>): () => Promise<void> {
+  holders.set(entry, (holders.get(entry) ?? 0) + 1);
+  let held = true;
+  return async () => {
+    if (!held) return;
+    held = false;
+    const left = holders.get(entry)! - 1;
+    if (left > 0) return void holders.set(entry, left);
+    holders.delete(entry);
+    if (retired.delete(entry)) await release([entry]);
+  };
 }
 
 async function release(entries: Promise<EngineSession>[]): Promise<void> {
   for (const entry of entries) {
+    if (holders.has(entry)) {
+      retired.add(entry);
+      continue;
+    }
     const ready = await entry.catch(() => undefined);
     await ready?.session.release();
   }

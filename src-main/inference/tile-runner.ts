@@ -1,16 +1,36 @@
 // Runs one job's tiles. A GPU provider can pass the warm-up and still fail on a real tile (out of memory on a
 // large one, a lost device): the failed tile and the rest of the job then run on the CPU, and the result says why.
 import { explainRunFailure } from './providers';
-import { runTile, type EngineSession, type TileOutputs } from './session';
+import { holdSession, runTile, type EngineSession, type TileOutputs } from './session';
 
 export class TileRunner {
   private runFailure: string | undefined;
 
-  /** `cpuSession`: opens (or reuses) the CPU session of the same model, for a GPU that fails mid-job. */
-  constructor(
+  private constructor(
     private engine: EngineSession,
     private readonly cpuSession: () => Promise<EngineSession>,
+    private readonly holds: (() => Promise<void>)[],
   ) {}
+
+  /** A runner on `session` (getSession's promise), held until close(); `cpuSession` opens (or reuses) the CPU
+   * session of the same model, for a GPU that fails mid-job. */
+  static async open(
+    session: Promise<EngineSession>,
+    cpuSession: () => Promise<EngineSession>,
+  ): Promise<TileRunner> {
+    const letGo = holdSession(session);
+    try {
+      return new TileRunner(await session, cpuSession, [letGo]);
+    } catch (error) {
+      await letGo();
+      throw error;
+    }
+  }
+
+  /** Lets go of the sessions this job used (a session dropped meanwhile is released now). */
+  async close(): Promise<void> {
+    await Promise.all(this.holds.splice(0).map((letGo) => letGo()));
+  }
 
   get provider(): EngineSession['provider'] {
     return this.engine.provider;
@@ -34,7 +54,9 @@ export class TileRunner {
     } catch (error) {
       if (this.engine.provider === 'cpu') throw error;
       const failed = this.engine.provider;
-      this.engine = await this.cpuSession();
+      const cpu = this.cpuSession();
+      this.holds.push(holdSession(cpu));
+      this.engine = await cpu;
       this.runFailure = explainRunFailure(failed, error, width, height);
       return runTile(this.engine, image, guide, width, height, threshold);
     }

@@ -54,6 +54,6 @@ port.on('message', (request: WorkerRequest) => {
   else if (request.modelDir === undefined) void releaseSessions();
   else {
     models.delete(request.modelDir);
-    void releaseSessionsOf(request.modelDir, running.size > 0);
+    void releaseSessionsOf(request.modelDir);
   }
 });

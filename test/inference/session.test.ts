@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ModelError, loadModelDir, sha256File } from '../../src-main/inference/manifest';
 import { explainProviderFailure, providerOrder } from '../../src-main/inference/providers';
-import { getSession, runTile } from '../../src-main/inference/session';
+import { getSession, holdSession, releaseSessionsOf, runTile } from '../../src-main/inference/session';
 import { FIXTURE_DIR, maxAbsDiff, readGolden, tempFolder } from './helpers';
 
 describe('session', () => {
@@ -34,6 +34,30 @@ describe('session', () => {
     await expect(opening).rejects.toThrow(
       /restored float32 \[1,1,128,128\].*model contract|model contract.*restored/,
     );
+  });
+
+  it('releases a dropped session once the jobs holding it let go, and an idle one at once', async () => {
+    const dir = join(await tempFolder(), 'model');
+    await cp(FIXTURE_DIR, dir, { recursive: true });
+    const model = await loadModelDir(dir);
+    const golden = await readGolden();
+    const { size } = golden;
+    const run = (engine: Awaited<ReturnType<typeof getSession>>) =>
+      runTile(engine, golden.image, golden.guide, size, size, golden.threshold);
+
+    const entry = getSession(model, { device: 'cpu', threads: 1 });
+    const letGo = holdSession(entry); // a job starts while the session is still opening
+    await releaseSessionsOf(model.dir); // the model is replaced on disk meanwhile
+    const held = await entry;
+    await expect(run(held)).resolves.toBeDefined(); // the running job is not failed under it
+    const fresh = await getSession(model, { device: 'cpu', threads: 1 });
+    expect(fresh).not.toBe(held);
+    await letGo();
+    await expect(run(held)).rejects.toThrow(); // released when the job let go
+    await letGo(); // a second call changes nothing
+
+    await releaseSessionsOf(model.dir); // not held: released at once
+    await expect(run(fresh)).rejects.toThrow();
   });
 
   it('caches one session per model, device and thread count', async () => {

@@ -32,7 +32,7 @@ describe('TileRunner', () => {
     const golden = await readGolden();
     const { size } = golden;
     const gpu = failingGpu('CUDA failure 2: out of memory ; GPU=0 ; file=cuda_allocator.cc');
-    const runner = new TileRunner(gpu, cpuSession);
+    const runner = await TileRunner.open(Promise.resolve(gpu), cpuSession);
     expect(runner.provider).toBe('cuda');
     expect(runner.fallbackReason).toBeUndefined();
 
@@ -48,7 +48,7 @@ describe('TileRunner', () => {
 
   it('gives no tile-size hint when the GPU failed for another reason', async () => {
     const golden = await readGolden();
-    const runner = new TileRunner(failingGpu('CUDA error: device lost'), cpuSession);
+    const runner = await TileRunner.open(Promise.resolve(failingGpu('CUDA error: device lost')), cpuSession);
     await runner.run(golden.image, golden.guide, golden.size, golden.size, golden.threshold);
     expect(runner.fallbackReason).toBe(
       'CUDA failed on a 128x128 tile (CUDA error: device lost). The rest of this photo ran on the CPU.',
@@ -58,7 +58,7 @@ describe('TileRunner', () => {
   it('lets a CPU failure through, without retrying', async () => {
     const golden = await readGolden();
     let reopened = 0;
-    const runner = new TileRunner(await cpuSession(), () => (reopened++, cpuSession()));
+    const runner = await TileRunner.open(cpuSession(), () => (reopened++, cpuSession()));
     // The guide is a pixel short: onnxruntime refuses the feed.
     const guide = golden.guide.subarray(1);
     await expect(runner.run(golden.image, guide, golden.size, golden.size, 0.5)).rejects.toThrow();
