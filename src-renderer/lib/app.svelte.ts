@@ -49,7 +49,7 @@ export class AppState {
     if (!photo) return;
     const restored = await this.restore.run(photo, { mask: this.mask.maskForRun(photo) });
     if (restored) {
-      this.library.update({ ...photo, restored });
+      this.library.patch(photo.id, { restored });
       this.compare.enabled = true;
     }
   }

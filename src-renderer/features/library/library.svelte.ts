@@ -31,10 +31,11 @@ export class LibraryState {
       : undefined;
   }
 
-  /** Replaces a photo's info (after a restore). */
-  update(photo: PhotoInfo): void {
-    const index = this.photos.findIndex((known) => known.id === photo.id);
-    if (index >= 0) this.photos[index] = photo;
+  /** Changes some of a photo's info, merged into its entry as it is now (a job's result must not bring back
+   * what changed while it ran, such as a mask saved meanwhile). */
+  patch(id: string, changes: Partial<Omit<PhotoInfo, 'id'>>): void {
+    const index = this.photos.findIndex((known) => known.id === id);
+    if (index >= 0) this.photos[index] = { ...this.photos[index]!, ...changes };
   }
 
   select(id: string): void {

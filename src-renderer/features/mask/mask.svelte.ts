@@ -61,13 +61,16 @@ export class MaskState {
   /**
    * The mask a Run should send: the editor's mask; an explicit all-auto mask when the editor's is empty but the
    * photo has a sidecar (absent, main would use the sidecar the user cleared); undefined when the photo's mask was
-   * never opened here (main then uses the sidecar, which is what the editor would have loaded).
+   * never opened here or is still loading (main then uses the sidecar, which is what the editor loads).
    */
   maskForRun(photo: PhotoInfo): GrayImage | undefined {
     const document = this.documents.get(photo.id);
-    if (!document) return undefined;
+    if (!document || document.loading) return undefined; // still loading: main reads the same sidecar
     const mask = document.toGrayImage();
     if (mask || !photo.hasMask) return mask;
+    // Empty while a sidecar exists. The sidecar failed to load and nothing was done since: main reads it and says
+    // what is wrong with it. Otherwise the user cleared it: an explicit all-auto mask.
+    if (document.error !== undefined && !document.unsaved) return undefined;
     return {
       width: photo.width,
       height: photo.height,
@@ -142,8 +145,7 @@ export class MaskState {
     try {
       const saved = unwrap(await this.api.saveMask({ photoId: photo.id, mask: document.toGrayImage() }));
       document.markSaved(stateId);
-      const known = this.library.photos.find((p) => p.id === photo.id);
-      if (known) this.library.update({ ...known, hasMask: saved.file !== undefined });
+      this.library.patch(photo.id, { hasMask: saved.file !== undefined });
     } catch (error) {
       this.error = messageOf(error);
     } finally {

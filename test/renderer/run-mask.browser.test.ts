@@ -1,0 +1,85 @@
+// Which mask a Run sends while the photo's sidecar is loading or broken, and a Run's result arriving after the
+// photo's entry changed (a mask saved meanwhile). State only, with the scripted stand-in for main.
+import { flushSync } from 'svelte';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { GrayImage, RestoreRequest, RestoredInfo, Result } from '../../src-main/contract';
+import { AppState } from '../../src-renderer/lib/app.svelte';
+import { photoInfo, restoredInfo, scriptedApi } from './mask-fixture';
+
+let state: AppState | undefined;
+afterEach(() => {
+  state?.dispose();
+  state = undefined;
+});
+
+/** A promise with its resolve handed out. */
+function pending<T>() {
+  let resolve!: (value: T) => void;
+  const promise = new Promise<T>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
+const settle = async () => {
+  for (let i = 0; i < 3; i++) await Promise.resolve();
+  flushSync();
+};
+
+describe('the mask a Run sends', () => {
+  it('leaves it to main while the sidecar is loading, and when the sidecar failed to load', async () => {
+    const photo = photoInfo('p1', 40, 30, { hasMask: true });
+    const script = scriptedApi([photo]);
+    const load = pending<Result<GrayImage | undefined>>();
+    script.api.loadMask = () => load.promise;
+    const app = (state = new AppState(script.api));
+    app.library.add({ photos: [photo], skipped: [] });
+    flushSync();
+    expect(app.mask.current?.loading).toBe(true);
+    // All auto here would override the sidecar the editor is about to show.
+    expect(app.mask.maskForRun(app.library.selected!)).toBeUndefined();
+
+    load.resolve({ ok: false, error: { code: 'failed', message: 'the mask is 20x20, the photo 40x30' } });
+    await settle();
+    expect(app.mask.current?.error).toMatch(/20x20/);
+    expect(app.mask.maskForRun(app.library.selected!)).toBeUndefined(); // main reports the broken sidecar
+
+    // Painted over since: the editor's mask is the user's; cleared again: an explicit all-auto mask.
+    app.mask.current!.beginStroke({ x: 10, y: 10 }, 'protect', 8, 1);
+    app.mask.current!.endStroke();
+    expect(app.mask.maskForRun(app.library.selected!)!.data[10 * 40 + 10]).toBe(0);
+    app.mask.clear();
+    const cleared = app.mask.maskForRun(app.library.selected!)!;
+    expect(cleared.data.length).toBe(40 * 30);
+    expect(cleared.data.every((value) => value === 128)).toBe(true);
+  });
+
+  it("a Run's result keeps a mask saved while it ran, so a later Clear still overrides the sidecar", async () => {
+    const photo = photoInfo('p1', 40, 30);
+    const script = scriptedApi([photo]);
+    const requests: RestoreRequest[] = [];
+    const first = pending<Result<RestoredInfo>>();
+    script.api.restore = (request) => {
+      requests.push(request);
+      return requests.length === 1
+        ? first.promise
+        : Promise.resolve({ ok: true, value: restoredInfo(photo) });
+    };
+    const app = (state = new AppState(script.api));
+    app.library.add({ photos: [photo], skipped: [] });
+    await settle();
+
+    const running = app.runSelected();
+    const document = app.mask.current!;
+    document.beginStroke({ x: 10, y: 10 }, 'protect', 8, 1);
+    document.endStroke();
+    await app.mask.save();
+    expect(app.library.selected!.hasMask).toBe(true);
+    first.resolve({ ok: true, value: restoredInfo(photo) });
+    await running;
+    expect(app.library.selected!.restored).toBeDefined();
+    expect(app.library.selected!.hasMask).toBe(true); // not the entry as it was when the Run started
+
+    app.mask.clear();
+    await app.runSelected();
+    expect(requests[1]!.mask?.data.every((value) => value === 128)).toBe(true);
+  });
+});
