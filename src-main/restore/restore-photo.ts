@@ -108,14 +108,16 @@ export async function restorePhoto(
       `${target.path}: refusing to overwrite the original photo`,
     );
   }
-  const protect = request.protect ?? new Map<string, string>();
+  const maskPath =
+    request.mask ?? (existsSync(sidecarPath(request.input)) ? sidecarPath(request.input) : undefined);
+  // The mask this photo is restored with is the user's work: neither the photo nor a map may replace it.
+  const protect = new Map(request.protect ?? []);
+  if (maskPath) protect.set(resolve(maskPath), `the mask ${maskPath} this photo is restored with`);
   const why = protect.get(target.path);
   if (why !== undefined) {
     throw new ImageError('protected', target.path, `${target.path}: refusing to overwrite ${why}`);
   }
   assertFitsFormat(target.format, photo.width, photo.height, target.path);
-  const maskPath =
-    request.mask ?? (existsSync(sidecarPath(request.input)) ? sidecarPath(request.input) : undefined);
   const guide = maskPath ? maskToGuide(await loadMask(maskPath, photo)) : undefined;
   const result = await engine.restore(engineJob(request, photo, guide, request.saveMaps ?? false), options);
   const pixels = { ...result.pixels, channels: 3 as const, depth: photo.depth };

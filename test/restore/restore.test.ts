@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { readFile, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -101,6 +102,33 @@ describe('restore service', () => {
       /refusing to overwrite the original photo/,
     );
     expect(existsSync(join(folder, 'photo-deblurred.jpg'))).toBe(false);
+  });
+
+  it('never writes over the mask it is restored with (named or sidecar), before any inference', async () => {
+    const folder = await tempFolder();
+    const input = await makePhoto(folder, 'photo.png', { width: 64, height: 64 });
+    const brush = join(folder, 'brush.png');
+    await saveMask(brush, { width: 64, height: 64, data: new Uint8Array(64 * 64).fill(255) });
+    await saveMask(sidecarPath(input), { width: 64, height: 64, data: new Uint8Array(64 * 64) });
+    const before = [await readFile(brush), await readFile(sidecarPath(input))];
+    // No model there: only a refusal before inference gives the protected error.
+    const noModel = { ...base, modelDir: join(folder, 'no-model') };
+    for (const request of [
+      { ...noModel, input, mask: brush, output: brush },
+      { ...noModel, input, output: sidecarPath(input) },
+    ]) {
+      const error = await restorePhoto(engine, request).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ImageError);
+      expect(error).toMatchObject({ code: 'protected' });
+      expect((error as Error).message).toMatch(
+        /refusing to overwrite the mask .* this photo is restored with/,
+      );
+    }
+    // Through a link to the mask, caught at the write (after the work).
+    const link = join(folder, 'link.png');
+    await symlink(brush, link);
+    await expect(restorePhoto(engine, { ...base, input, mask: brush, output: link })).rejects.toThrow();
+    expect([await readFile(brush), await readFile(sidecarPath(input))]).toEqual(before);
   });
 
   it('fails clearly on a corrupt photo and writes nothing', async () => {
