@@ -52,14 +52,17 @@ export async function thumbnailJpeg(path: string, maxSide = 256): Promise<Buffer
   }
 }
 
-/** The file's own bytes when a browser can show them, else a lossless upright PNG. */
+/** The file's own bytes when a browser shows them upright, else a lossless upright PNG. */
 export async function displayImage(
   path: string,
   format: PhotoFormat,
 ): Promise<{ data: Buffer; mime: string }> {
   const mime = BROWSER_FORMATS[format];
   try {
-    if (mime) return { data: await readFile(path), mime };
+    // Chromium turns JPEG, PNG and AVIF by their EXIF orientation, as the engine does, but not WebP (Chromium
+    // 156: a WebP tagged 6 is drawn sideways), so a turned WebP is converted.
+    const upright = format !== 'webp' || ((await sharp(path).metadata()).orientation ?? 1) === 1;
+    if (mime && upright) return { data: await readFile(path), mime };
     const data = await sharp(path, { failOn: 'error' }).autoOrient().png({ compressionLevel: 1 }).toBuffer();
     return { data, mime: 'image/png' };
   } catch (error) {
