@@ -229,6 +229,7 @@ export interface BatchControlRequest {
   action: BatchAction;
 }
 
+/** A photo the batch could not restore (or skipped), named by its path within the album folder. */
 export interface BatchFailure {
   name: string;
   reason: string;

@@ -1,6 +1,6 @@
 // The app's batch service: the folders the user chose (kept here, never sent by the renderer), one BatchJob at a
 // time on the studio's engine, its progress turned into the contract's plain events, and its summary.
-import { basename, resolve } from 'node:path';
+import { basename, relative, resolve } from 'node:path';
 import {
   EVENTS,
   type BatchAction,
@@ -81,11 +81,13 @@ export class BatchService {
       threads: this.threads,
     });
     const progress = initialProgress(request.jobId, plan.photos.length);
-    const job = new BatchJob(this.engine, plan, (event) => this.onEvent(progress, event));
+    // Photos are named by their path in the album: sub-folders may hold photos of the same name.
+    const name = (path: string) => relative(input, path);
+    const job = new BatchJob(this.engine, plan, (event) => this.onEvent(progress, event, name));
     const running = this.running!;
     running.job = job;
     if (running.cancelled) job.cancel();
-    return toResult(request.jobId, await job.run());
+    return toResult(request.jobId, await job.run(), name);
   }
 
   control(jobId: string, action: BatchAction): boolean {
@@ -109,16 +111,16 @@ export class BatchService {
     return this.ended;
   }
 
-  private onEvent(progress: BatchProgressEvent, event: BatchEvent): void {
+  private onEvent(progress: BatchProgressEvent, event: BatchEvent, name: (path: string) => string): void {
     if (event.type === 'progress') {
       const { type: _type, current, ...rest } = event;
-      Object.assign(progress, rest, { current: current === undefined ? undefined : basename(current) });
+      Object.assign(progress, rest, { current: current === undefined ? undefined : name(current) });
     } else if (event.type === 'photo') {
       const { outcome } = event;
       if (outcome.status === 'failed') {
         progress.failures = [
           ...progress.failures,
-          { name: basename(outcome.input), reason: outcome.reason ?? 'failed' },
+          { name: name(outcome.input), reason: outcome.reason ?? 'failed' },
         ];
       }
       return; // a progress event follows
@@ -150,9 +152,9 @@ function initialProgress(jobId: string, total: number): BatchProgressEvent {
   };
 }
 
-function toResult(jobId: string, summary: BatchSummary): BatchResult {
+function toResult(jobId: string, summary: BatchSummary, name: (path: string) => string): BatchResult {
   const named = (files: { input: string; reason: string }[]) =>
-    files.map((file) => ({ name: basename(file.input), reason: file.reason }));
+    files.map((file) => ({ name: name(file.input), reason: file.reason }));
   return {
     jobId,
     outputFolder: summary.outputRoot,

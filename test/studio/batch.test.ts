@@ -1,4 +1,5 @@
 // The app's batch service through the ipc dispatch: folders from the (scripted) dialog, the fixture model.
+import { stat, truncate } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CHANNELS, type BatchResult } from '../../src-main/contract';
@@ -23,5 +24,23 @@ describe('batch service', () => {
     const result = ok<BatchResult>(await started);
     expect(result).toMatchObject({ cancelled: true, counts: { total: 3, done: 0, notRun: 3 } });
     expect((await listFiles(output)).filter((f) => f.includes('-deblurred'))).toEqual([]);
+  });
+
+  it('names photos it could not restore by their path in the album: sub-folders may hold photos of the same name', async () => {
+    const folder = await tempFolder();
+    const input = join(folder, 'in');
+    const output = join(folder, 'out');
+    for (const month of ['2024-01', '2024-02']) {
+      const [name] = await makePhotos(join(input, month), 1);
+      const path = join(input, month, name!);
+      await truncate(path, (await stat(path)).size >> 1); // damaged: skipped
+    }
+    t.folderAnswers.push(input, output);
+    ok(await t.call(CHANNELS.chooseBatchFolder, 'input'));
+    ok(await t.call(CHANNELS.chooseBatchFolder, 'output'));
+    const result = ok<BatchResult>(await t.call(CHANNELS.startBatch, { jobId: 'b2', recursive: true }));
+    const names = ['2024-01/p000.jpg', '2024-02/p000.jpg'].map((name) => join(...name.split('/')));
+    expect(result.skips.map((skip) => skip.name).sort()).toEqual(names);
+    expect(result.skips[0]!.reason).toMatch(/damaged or truncated/);
   });
 });
