@@ -232,6 +232,26 @@ describe('mask editor', () => {
     expect(equalBytes(app.mask.current!.raster.data, before)).toBe(true);
   });
 
+  it('Space over the viewer pans even with a panel button focused, which does not get the Space', async () => {
+    const { app } = await setup();
+    app.mask.setTool('force');
+    const before = app.mask.current!.raster.data.slice();
+    const invert = button('Invert');
+    invert.focus(); // the last button clicked keeps the focus
+    const space = (type: string) => {
+      const event = new KeyboardEvent(type, { code: 'Space', key: ' ', bubbles: true, cancelable: true });
+      invert.dispatchEvent(event);
+      return event.defaultPrevented;
+    };
+    expect(space('keydown')).toBe(false); // pointer elsewhere: the button keeps Space (keyboard use)
+    expect(space('keyup')).toBe(false);
+    frame().dispatchEvent(new PointerEvent('pointerenter'));
+    expect(space('keydown')).toBe(true);
+    await expectDragPans(app);
+    expect(space('keyup')).toBe(true);
+    expect(equalBytes(app.mask.current!.raster.data, before)).toBe(true);
+  });
+
   it('outside the Mask panel the left button pans and the mask keys do nothing, the brush kept for later', async () => {
     const { app } = await setup();
     app.mask.setTool('force');

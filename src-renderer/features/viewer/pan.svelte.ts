@@ -1,20 +1,37 @@
 // Panning the view: with the middle button, with Space held and the left button, or the left button alone while
 // the mask brush is off (Viewer.svelte gives the press to the brush when it wants it: features/mask/brush.svelte.ts).
-import { isTyping } from '../../lib/shortcuts';
+import { TEXT_FIELDS, isTyping } from '../../lib/shortcuts';
 import type { ViewportState } from './viewport.svelte';
 
 export class PanGesture {
   active = $state(false);
   private space = false;
+  /** The pointer is over the viewer. */
+  private over = false;
   private last: { x: number; y: number } | undefined;
 
   constructor(private readonly view: ViewportState) {}
 
+  /**
+   * Space held pans. With the pointer over the viewer it does so even while a panel control has the focus (the
+   * last button clicked keeps it), and that control does not get the Space; elsewhere a focused control keeps
+   * Space for itself (keyboard use). Text fields always keep it.
+   */
   key(event: KeyboardEvent, down: boolean): void {
-    if (event.code === 'Space' && !isTyping(event.target, 'input, button, textarea, select')) {
-      this.space = down;
-      if (down) event.preventDefault();
+    if (event.code !== 'Space' || isTyping(event.target, TEXT_FIELDS)) return;
+    if (!down) {
+      if (this.space) event.preventDefault();
+      this.space = false;
+      return;
     }
+    if (!this.over && isTyping(event.target, 'button, input, select')) return;
+    this.space = true;
+    event.preventDefault();
+  }
+
+  /** pointerenter / pointerleave of the viewer. */
+  hover(over: boolean): void {
+    this.over = over;
   }
 
   down(event: PointerEvent): void {
