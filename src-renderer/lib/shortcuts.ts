@@ -57,9 +57,11 @@ const ACCELERATORS: Record<string, MenuCommand> = {
   l: 'preview',
 };
 
-/** The command a key press means, or undefined (typing in a field never triggers one). */
+/** The command a key press means, or undefined (typing in a field, or any key in an open dialog, never
+ * triggers one; a slider keeps its arrow keys, the rest act as anywhere else). */
 export function commandFor(event: KeyboardEvent, inElectron: boolean): MenuCommand | undefined {
-  if (isTyping(event.target)) return undefined;
+  if (isTyping(event.target, OWN_KEYS)) return undefined;
+  if (event.key.startsWith('Arrow') && isTyping(event.target, 'input, select')) return undefined;
   if (event.ctrlKey || event.metaKey) {
     if (event.shiftKey && event.key.toLowerCase() === 's') return inElectron ? undefined : 'export';
     if (event.shiftKey && event.key.toLowerCase() === 'z') return inElectron ? undefined : 'redo';
@@ -72,6 +74,10 @@ export function commandFor(event: KeyboardEvent, inElectron: boolean): MenuComma
 /** Fields that use plain keys and Ctrl+Z themselves (sliders, checkboxes and buttons do not). */
 export const TEXT_FIELDS =
   'input:not([type=range]):not([type=checkbox]):not([type=radio]), textarea, select, [contenteditable]';
+
+/** Where the window's single-key shortcuts stay out: text fields, and a modal dialog (its Esc closes it, and
+ * nothing behind it should change). */
+export const OWN_KEYS = `${TEXT_FIELDS}, dialog[open]`;
 
 /** True when the key goes to a text field or another control that uses keys itself. */
 export function isTyping(

@@ -1,6 +1,6 @@
 // Panning the view: with the middle button, with Space held and the left button, or the left button alone while
 // the mask brush is off (Viewer.svelte gives the press to the brush when it wants it: features/mask/brush.svelte.ts).
-import { TEXT_FIELDS, isTyping } from '../../lib/shortcuts';
+import { OWN_KEYS, isTyping } from '../../lib/shortcuts';
 import type { ViewportState } from './viewport.svelte';
 
 export class PanGesture {
@@ -15,10 +15,10 @@ export class PanGesture {
   /**
    * Space held pans. With the pointer over the viewer it does so even while a panel control has the focus (the
    * last button clicked keeps it), and that control does not get the Space; elsewhere a focused control keeps
-   * Space for itself (keyboard use). Text fields always keep it.
+   * Space for itself (keyboard use). Text fields and an open dialog always keep it.
    */
   key(event: KeyboardEvent, down: boolean): void {
-    if (event.code !== 'Space' || isTyping(event.target, TEXT_FIELDS)) return;
+    if (event.code !== 'Space' || isTyping(event.target, OWN_KEYS)) return;
     if (!down) {
       if (this.space) event.preventDefault();
       this.space = false;
