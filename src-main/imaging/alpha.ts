@@ -9,6 +9,10 @@ import type { BitDepth } from './types';
 
 export type AlphaSamples = Uint8Array | Uint16Array;
 
+// libvips keeps files it opened in a cache (up to 20): the temporary file below, deleted after each encode, stayed
+// open, holding its full size on disk (and on Windows the delete itself fails on an open file). No file cache.
+sharp.cache({ files: 0 });
+
 interface Rect {
   x: number;
   y: number;

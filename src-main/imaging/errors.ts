@@ -50,6 +50,11 @@ export function readError(path: string, error: unknown): ImageError {
 export function encodeError(path: string, format: string, error: unknown): ImageError {
   if (error instanceof ImageError) return error;
   const detail = error instanceof Error ? error.message : String(error);
+  if (/no space left on device|ENOSPC/i.test(detail)) {
+    return new ImageError('disk-full', path, `${path}: no space left on the disk (or the temporary folder)`, {
+      cause: error,
+    });
+  }
   const code = /too large/i.test(detail) ? 'too-large' : 'encode-failed';
   return new ImageError(code, path, `${path}: could not be written as ${format.toUpperCase()} (${detail})`, {
     cause: error,

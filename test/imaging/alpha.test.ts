@@ -1,9 +1,11 @@
 // encodePhoto puts the original's transparency back on the restored pixels where the format holds it.
+import { readdir, readlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { decodePhoto } from '../../src-main/imaging/decode';
 import { encodePhoto } from '../../src-main/imaging/encode';
+import { encodeError } from '../../src-main/imaging/errors';
 import { cropSamples } from '../../src-main/imaging/pixels';
 import { tempFolder } from './helpers';
 
@@ -73,5 +75,28 @@ describe('encodePhoto and transparency', () => {
       expect(jpeg.warnings).toEqual(['JPEG cannot hold transparency: written opaque']);
       expect((await sharp(jpeg.data).metadata()).channels).toBe(3);
     }
+  });
+
+  it.runIf(process.platform === 'linux')('leaves no deleted temporary file open after encoding', async () => {
+    const original = join(await tempFolder(), 'rgba.png');
+    await sharp(new Uint8Array(64 * 48 * 4).fill(200), { raw: { width: 64, height: 48, channels: 4 } })
+      .png()
+      .toFile(original);
+    const photo = await decodePhoto(original);
+    for (let i = 0; i < 4; i++) await encodePhoto(photo, { format: 'png', original });
+    const open = await Promise.all(
+      (await readdir('/proc/self/fd')).map((fd) => readlink(`/proc/self/fd/${fd}`).catch(() => '')),
+    );
+    expect(open.filter((target) => target.includes('deblur-alpha-'))).toEqual([]);
+  });
+
+  it('reports a full disk (the temporary folder too) as disk-full, naming the output', () => {
+    const error = encodeError(
+      '/out/a.png',
+      'png',
+      new Error('vips__file_write: write failed: No space left on device'),
+    );
+    expect(error).toMatchObject({ code: 'disk-full', path: '/out/a.png' });
+    expect(error.message).toMatch(/^\/out\/a\.png: no space left/);
   });
 });
