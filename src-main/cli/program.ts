@@ -1,5 +1,8 @@
 // The `deblur` command line: options, their validation, and the parsed settings. Usage errors exit 2.
 import { Command } from 'commander';
+import { resolve } from 'node:path';
+import type { PhotoFormat } from '../imaging';
+import { OutputNameError, isFolder, withFormatExtension } from '../restore';
 import {
   encodingOptions,
   engineOptions,
@@ -51,15 +54,21 @@ export function buildProgram(): Command {
 export function settingsOf(program: Command): CliSettings {
   const o = program.opts<Record<string, unknown>>();
   const photos = program.args;
-  if (
-    o.output !== undefined &&
-    photos.length > 1 &&
-    /\.\w+$/.test(String(o.output)) &&
-    !String(o.output).endsWith('/')
-  ) {
+  const output = o.output === undefined ? undefined : String(o.output);
+  const intoFolder = output !== undefined && (isFolder(output) || /[\\/]$/.test(output));
+  if (output !== undefined && !intoFolder && photos.length > 1 && /\.\w+$/.test(output)) {
     program.error('error: -o names a file but several photos were given; pass a folder instead', {
       exitCode: 2,
     });
+  }
+  if (output !== undefined && !intoFolder && photos.length === 1 && o.format !== undefined) {
+    // Known from the arguments alone: a usage error, before any photo is read.
+    try {
+      withFormatExtension(resolve(output), o.format as PhotoFormat);
+    } catch (error) {
+      if (!(error instanceof OutputNameError)) throw error;
+      program.error(`error: ${error.message}`, { exitCode: 2 });
+    }
   }
   if (o.mask !== undefined && photos.length > 1) {
     program.error('error: --mask applies to one photo; use <photo>.mask.png sidecars for several', {

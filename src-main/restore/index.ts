@@ -1,6 +1,12 @@
 // Public surface of restore/: the service joining imaging (sharp) and inference (onnxruntime).
 export { MODELS_ROOT, ModelNotFoundError, defaultModelDir, resolveModelDir } from './models';
-export { OutputNameError, outputTarget, withFormatExtension, type OutputTarget } from './output-path';
+export {
+  OutputNameError,
+  isFolder,
+  outputTarget,
+  withFormatExtension,
+  type OutputTarget,
+} from './output-path';
 export {
   decisionStrip,
   engineJob,

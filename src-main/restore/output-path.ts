@@ -49,7 +49,8 @@ export function withFormatExtension(path: string, format: PhotoFormat): string {
   return path + FORMAT_FACTS[format].extensions[0]!;
 }
 
-function isFolder(path: string): boolean {
+/** An existing folder. */
+export function isFolder(path: string): boolean {
   try {
     return statSync(path).isDirectory();
   } catch {

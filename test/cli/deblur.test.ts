@@ -70,6 +70,24 @@ describe('deblur command', () => {
     expect(help.stdout).toMatch(/--save-maps/);
   });
 
+  it('-o: an existing folder may have a dot in its name; a named file of another format is a usage error', async () => {
+    const folder = await tempFolder();
+    const a = await makePhoto(folder, 'a.png', { width: 40, height: 30 });
+    const b = await makePhoto(folder, 'b.png', { width: 40, height: 30 });
+    const album = join(folder, 'album.2024');
+    await mkdir(album);
+    const run = await deblur(a, b, '-o', album, '--model', FIXTURE_DIR);
+    expect(run.code, run.stderr).toBe(0);
+    expect(existsSync(join(album, 'a-deblurred.png')) && existsSync(join(album, 'b-deblurred.png'))).toBe(
+      true,
+    );
+    expect((await deblur(a, b, '-o', join(folder, 'one.png'), '--model', FIXTURE_DIR)).code).toBe(2);
+    const clash = await deblur(a, '-o', join(folder, 'out.jpg'), '--format', 'png', '--model', FIXTURE_DIR);
+    expect(clash.code).toBe(2);
+    expect(clash.stderr).toMatch(/out\.jpg ends in \.jpg, which is not PNG/);
+    expect(existsSync(join(folder, 'out.jpg'))).toBe(false);
+  });
+
   it('never writes over another photo of the command or an output it wrote before', async () => {
     const folder = await tempFolder();
     const a = await makePhoto(folder, 'a.png', { width: 40, height: 30 });
