@@ -1,7 +1,8 @@
 // Write a file atomically: a temp file in the same folder, fsync, rename (link for noClobber). Readers see the
 // old file or the new one, never half of one; on any error the temp file is removed and the target is untouched.
 import { randomBytes } from 'node:crypto';
-import { link, open, realpath, rename, rm, stat } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, link, mkdir, open, realpath, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { ImageError } from './errors';
 
@@ -38,6 +39,24 @@ export async function writeFileAtomic(
     throw writeError(path, error);
   }
   await syncFolder(dirname(path));
+}
+
+/** Before long work on its content: `target`'s folder exists (it is made) and is writable, and `target` is none
+ * of the `protect`ed files, by any name (links included). */
+export async function checkWritable(target: string, protect: readonly string[] = []): Promise<void> {
+  const path = resolve(target);
+  try {
+    await mkdir(dirname(path), { recursive: true });
+    await access(dirname(path), constants.W_OK);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST' || code === 'ENOTDIR') {
+      const why = `${path}: no folder can be made there (${dirname(path)} or a folder above it is a file)`;
+      throw new ImageError('write-failed', path, why, { cause: error });
+    }
+    throw writeError(path, error);
+  }
+  await assertWritable(path, { protect });
 }
 
 /** Moves the temp file to `path` only if nothing is there: link() fails with EEXIST where rename() would

@@ -1,11 +1,12 @@
 // The restore service: decode a photo (sharp), derive the guide from its mask, run the engine in its worker,
 // and write the result with the original's metadata, atomically and never over the input.
 import { existsSync } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { rm } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import {
   ImageError,
   assertFitsFormat,
+  checkWritable,
   decodePhoto,
   loadMask,
   maskToGuide,
@@ -119,9 +120,10 @@ export async function restorePhoto(
   }
   assertFitsFormat(target.format, photo.width, photo.height, target.path);
   const guide = maskPath ? maskToGuide(await loadMask(maskPath, photo)) : undefined;
+  // An output folder that cannot be written, or a link to a protected file, fails now, not after the work.
+  await checkWritable(target.path, [request.input, ...protect.keys()]);
   const result = await engine.restore(engineJob(request, photo, guide, request.saveMaps ?? false), options);
   const pixels = { ...result.pixels, channels: 3 as const, depth: photo.depth };
-  await mkdir(dirname(target.path), { recursive: true });
   const warnings = await savePhoto(target.path, pixels, {
     format: target.format,
     quality: request.quality,

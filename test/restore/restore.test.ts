@@ -124,11 +124,26 @@ describe('restore service', () => {
         /refusing to overwrite the mask .* this photo is restored with/,
       );
     }
-    // Through a link to the mask, caught at the write (after the work).
+    // Through a link to the mask: caught before the work too.
     const link = join(folder, 'link.png');
     await symlink(brush, link);
-    await expect(restorePhoto(engine, { ...base, input, mask: brush, output: link })).rejects.toThrow();
+    await expect(
+      restorePhoto(engine, { ...noModel, input, mask: brush, output: link }),
+    ).rejects.toMatchObject({
+      code: 'protected',
+    });
     expect([await readFile(brush), await readFile(sidecarPath(input))]).toEqual(before);
+  });
+
+  it('finds an output folder it cannot make before any inference', async () => {
+    const folder = await tempFolder();
+    const input = await makePhoto(folder, 'photo.png', { width: 64, height: 64 });
+    const request = { ...base, modelDir: join(folder, 'no-model'), input, output: join(input, 'out.png') };
+    const error = await restorePhoto(engine, request).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'write-failed', path: join(input, 'out.png') });
+    expect((error as Error).message).toMatch(
+      /no folder can be made there \(.*photo\.png or a folder above it is a file\)/,
+    );
   });
 
   it('fails clearly on a corrupt photo and writes nothing', async () => {
