@@ -134,6 +134,18 @@ function createWindow(): void {
   const save = () =>
     void saveWindowState(stateFile, { bounds: win.getNormalBounds(), maximized: win.isMaximized() });
   win.on('close', save);
+  // The renderer holds back the unload while a mask has unsaved strokes: ask before they are lost.
+  win.webContents.on('will-prevent-unload', (event) => {
+    const choice = dialog.showMessageBoxSync(win, {
+      type: 'warning',
+      buttons: ['Close without saving', 'Cancel'],
+      defaultId: 1,
+      cancelId: 1,
+      message: 'Some masks have unsaved changes',
+      detail: 'Their strokes are lost if you close now. Save them with Save mask in the Mask panel.',
+    });
+    if (choice === 0) event.preventDefault(); // preventDefault here lets the unload go on
+  });
   win.once('ready-to-show', () => win.show());
   void (devUrl
     ? win.loadURL(devUrl)

@@ -82,4 +82,24 @@ describe('the mask a Run sends', () => {
     await app.runSelected();
     expect(requests[1]!.mask?.data.every((value) => value === 128)).toBe(true);
   });
+
+  it('lists the photos whose masks have unsaved strokes (they hold the window open)', async () => {
+    const photos = [photoInfo('p1', 40, 30), photoInfo('p2', 40, 30)];
+    const script = scriptedApi(photos);
+    const app = (state = new AppState(script.api));
+    app.library.add({ photos, skipped: [] });
+    await settle();
+    expect(app.mask.unsavedPhotos()).toEqual([]);
+    const paint = () => {
+      app.mask.current!.beginStroke({ x: 5, y: 5 }, 'force', 4, 1);
+      app.mask.current!.endStroke();
+    };
+    paint();
+    app.library.select('p2');
+    await settle();
+    paint();
+    expect(app.mask.unsavedPhotos()).toEqual(['p1', 'p2']);
+    await app.mask.save();
+    expect(app.mask.unsavedPhotos()).toEqual(['p1']);
+  });
 });

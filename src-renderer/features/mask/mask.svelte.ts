@@ -53,6 +53,11 @@ export class MaskState {
     });
   }
 
+  /** Photos whose mask has strokes not saved to its sidecar. */
+  unsavedPhotos(): string[] {
+    return [...this.documents.values()].filter((d) => d.unsaved).map((d) => d.photoId);
+  }
+
   /** The photo's mask at its size, undefined when it is all auto or was never opened (default: the selected photo). */
   toGrayImage(photoId = this.library.selectedId): GrayImage | undefined {
     return photoId === undefined ? undefined : this.documents.get(photoId)?.toGrayImage();
