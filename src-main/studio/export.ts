@@ -20,8 +20,8 @@ export async function exportPhoto(
   photo: OpenedPhoto,
   request: ExportRequest,
 ): Promise<ExportResult> {
-  const restored = photo.restored;
-  if (!restored) throw new ApiFailure('not-found', `${basename(photo.path)} has not been restored yet`);
+  const notYet = () => new ApiFailure('not-found', `${basename(photo.path)} has not been restored yet`);
+  if (!photo.restored) throw notYet();
   const { format } = request;
   const suggested = outputTarget(photo.path, photo.summary.format, { format }).path;
   const chosen = await host.chooseSavePath(suggested);
@@ -36,6 +36,9 @@ export async function exportPhoto(
       `${basename(target)} already exists: choose it by its full name to replace it, or choose another name`,
     );
   }
+  // Read after the dialog: a run that finished while it was open replaced (and removed) the earlier result.
+  const restored = photo.restored;
+  if (!restored) throw notYet();
   const pixels = await decodePhoto(restored.path);
   const { data, warnings } = await encodePhoto(pixels, {
     format,

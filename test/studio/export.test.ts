@@ -51,6 +51,21 @@ describe('export', () => {
     expect(jpeg.warnings).toEqual(['JPEG cannot hold 16-bit pixels: written as 8-bit']);
   });
 
+  it('exports the newest result when a run finishes while the save dialog is open', async () => {
+    const { folder, info } = await restored('rerun.png');
+    let answer!: (path: string) => void;
+    saveAnswers.splice(0, saveAnswers.length, new Promise<string>((resolve) => (answer = resolve)));
+    const exporting = call(CHANNELS.exportPhoto, { photoId: info.id, metadata: 'all', format: 'png' });
+    const rerun = { jobId: `rerun-${info.id}`, photoId: info.id, device: 'cpu', strength: 0.5 };
+    ok(await call(CHANNELS.restore, rerun)); // removes the first result's folder
+    expect(existsSync(join(cacheDir, info.id, `job-${info.id}`))).toBe(false);
+    const target = join(folder, 'rerun-out.png');
+    answer(target);
+    expect(ok<ExportResult>(await exporting).path).toBe(target);
+    const cached = join(cacheDir, info.id, rerun.jobId, 'restored.png');
+    expect((await decodePhoto(target)).data).toEqual((await decodePhoto(cached)).data);
+  });
+
   it('suggests <name>-deblurred.<ext> for the format and honours JPEG quality', async () => {
     const { folder, info } = await restored('street.png');
     expect(ok(await exportAs(info, undefined, { format: 'jpeg' }))).toEqual({

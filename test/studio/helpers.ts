@@ -24,7 +24,8 @@ export interface TestStudio {
   /** Sends a request as the app's renderer would. */
   call(channel: string, payload?: unknown): Promise<Result<unknown>>;
   /** The next save dialogs' answers; the dialogs' suggested paths are recorded in `suggested`. */
-  saveAnswers: (string | undefined)[];
+  /** (A promise: the dialog stays open until it settles.) */
+  saveAnswers: (string | undefined | Promise<string | undefined>)[];
   suggested: string[];
   /** The next folder dialogs' answers. */
   folderAnswers: (string | undefined)[];
@@ -34,13 +35,13 @@ export interface TestStudio {
 
 /** A studio closed (and its cache removed) after the file's tests. */
 export function testStudio(): TestStudio {
-  const saveAnswers: (string | undefined)[] = [];
+  const saveAnswers: TestStudio['saveAnswers'] = [];
   const suggested: string[] = [];
   const folderAnswers: (string | undefined)[] = [];
   const events: TestStudio['events'] = [];
   const host: StudioHost = {
     chooseOpenPaths: async () => [],
-    chooseSavePath: async (path) => (suggested.push(path), saveAnswers.shift()),
+    chooseSavePath: async (path) => (suggested.push(path), await saveAnswers.shift()),
     chooseFolder: async () => folderAnswers.shift(),
     chooseModelFile: async () => undefined,
     emit: (event, payload) => void events.push({ event, payload }),
