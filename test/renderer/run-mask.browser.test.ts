@@ -4,7 +4,18 @@ import { flushSync } from 'svelte';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { GrayImage, RestoreRequest, RestoredInfo, Result } from '../../src-main/contract';
 import { AppState } from '../../src-renderer/lib/app.svelte';
-import { photoInfo, restoredInfo, scriptedApi } from './mask-fixture';
+import { grids, photoInfo, restoredInfo, scriptedApi } from './mask-fixture';
+
+const detected = {
+  jobId: 'job',
+  provider: 'cpu' as const,
+  fallbackReason: undefined,
+  threshold: 0.5,
+  keptRatio: 0.25,
+  seconds: 0.1,
+  confidence: { width: 40, height: 30, data: new Uint8Array(40 * 30) },
+  decisions: grids(40, 30, {}),
+};
 
 let state: AppState | undefined;
 afterEach(() => {
@@ -101,5 +112,33 @@ describe('the mask a Run sends', () => {
     expect(app.mask.unsavedPhotos()).toEqual(['p1', 'p2']);
     await app.mask.save();
     expect(app.mask.unsavedPhotos()).toEqual(['p1']);
+  });
+
+  it('lets go of clean masks and detect results of photos not selected lately, never of unsaved ones', async () => {
+    const photos = Array.from({ length: 9 }, (_, i) => photoInfo(`p${i}`, 40, 30));
+    const script = scriptedApi(photos);
+    script.api.detect = async (request) => ({
+      ok: true,
+      value: { ...detected, jobId: request.jobId },
+    });
+    const app = (state = new AppState(script.api));
+    app.library.add({ photos, skipped: [] });
+    await settle();
+    for (const photo of photos) {
+      app.library.select(photo.id);
+      await settle();
+      if (photo.id === 'p1') {
+        app.mask.current!.beginStroke({ x: 5, y: 5 }, 'force', 4, 1);
+        app.mask.current!.endStroke();
+      }
+      await app.detectSelected();
+    }
+    expect(app.mask.document('p0')).toBeUndefined(); // clean and least recently selected
+    expect(app.mask.document('p1')?.unsaved).toBe(true); // unsaved: kept
+    expect(app.mask.document('p8')).toBeDefined();
+    expect([...app.detect.results.keys()]).toEqual(['p3', 'p4', 'p5', 'p6', 'p7', 'p8']);
+    app.library.select('p0');
+    await settle();
+    expect(script.loads.filter((id) => id === 'p0')).toHaveLength(2); // its sidecar read again
   });
 });

@@ -1,5 +1,5 @@
-// The mask editor's state: the brush settings, the overlays shown, and one MaskDocument per photo (kept while
-// the app runs). The selected photo's mask is loaded from its sidecar when first selected; "Save mask" writes it.
+// The mask editor's state: the brush settings, the overlays shown, and one MaskDocument per photo (those of the
+// recently selected photos, and every one with unsaved strokes). The selected photo's mask is loaded from its sidecar when first selected; "Save mask" writes it.
 import { untrack } from 'svelte';
 import { SvelteMap } from 'svelte/reactivity';
 import type { DeblurApi, DetectResult, GrayImage, PhotoInfo } from '../../../src-main/contract';
@@ -16,6 +16,8 @@ export type Overlay = (typeof OVERLAYS)[number];
 export const MIN_SIZE = 1;
 export const MAX_SIZE = 4096;
 const SIZE_STEP = 1.25;
+/** Mask documents kept while their photos are not selected (see forgetClean). */
+export const KEPT_DOCUMENTS = 6;
 
 export class MaskState {
   tool = $state<MaskTool>('force');
@@ -163,10 +165,26 @@ export class MaskState {
   }
 
   private open(photo: PhotoInfo): void {
-    if (this.documents.has(photo.id)) return;
-    const document = new MaskDocument(photo.id, photo.width, photo.height);
+    const known = this.documents.get(photo.id);
+    // Most recently selected last: the order the clean documents below are let go in.
+    if (known) this.documents.delete(photo.id);
+    const document = known ?? new MaskDocument(photo.id, photo.width, photo.height);
     this.documents.set(photo.id, document);
-    void this.load(document);
+    if (!known) void this.load(document);
+    this.forgetClean(photo.id);
+  }
+
+  /** A full-size raster and its undo history per photo would grow without end while arrowing through an album:
+   * beyond KEPT_DOCUMENTS, the least recently selected documents with nothing unsaved are let go (their sidecar
+   * holds what they hold; unsaved ones are always kept). */
+  private forgetClean(selected: string): void {
+    let extra = this.documents.size - KEPT_DOCUMENTS;
+    for (const [id, document] of this.documents) {
+      if (extra <= 0) break;
+      if (id === selected || document.unsaved || document.loading) continue;
+      this.documents.delete(id);
+      extra--;
+    }
   }
 
   private async load(document: MaskDocument): Promise<void> {
