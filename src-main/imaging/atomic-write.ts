@@ -23,7 +23,7 @@ export async function writeFileAtomic(
 ): Promise<void> {
   const path = resolve(target);
   await assertWritable(path, options);
-  const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+  const temp = join(dirname(path), `.${tempStem(basename(path))}.${randomBytes(6).toString('hex')}.tmp`);
   try {
     const handle = await open(temp, 'wx');
     try {
@@ -40,6 +40,21 @@ export async function writeFileAtomic(
   }
   await syncFolder(dirname(path));
 }
+
+/** The part of a file's name its temp file carries: `.<stem>.<12 hex>.tmp` adds 18 bytes, so names longer than
+ * STEM_BYTES (UTF-8) are cut, whole characters only, to stay under file systems' 255-byte limit. */
+export function tempStem(name: string): string {
+  let bytes = 0;
+  let stem = '';
+  for (const char of name) {
+    bytes += Buffer.byteLength(char);
+    if (bytes > STEM_BYTES) break;
+    stem += char;
+  }
+  return stem;
+}
+
+const STEM_BYTES = 200;
 
 /** Before long work on its content: `target`'s folder exists (it is made) and is writable, and `target` is none
  * of the `protect`ed files, by any name (links included). */

@@ -1,5 +1,5 @@
 // Public surface of imaging/: photo decode/encode with metadata carry-over, masks, maps, atomic writes.
-export { checkWritable, writeFileAtomic, type AtomicWriteOptions } from './atomic-write';
+export { checkWritable, tempStem, writeFileAtomic, type AtomicWriteOptions } from './atomic-write';
 export { DEFAULT_PIXEL_LIMIT, decodePhoto, probePhoto, type DecodeOptions } from './decode';
 export { decodePreview } from './preview';
 export { displayImage, summarizePhoto, thumbnailJpeg, type PhotoSummary } from './display';

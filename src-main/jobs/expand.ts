@@ -33,7 +33,7 @@ export function isBatchFile(name: string): boolean {
   return name.startsWith('.deblur-batch') || name.startsWith('deblur-batch-report.') || isTempName(name);
 }
 
-/** The temp-file name pattern of writeFileAtomic: `.<name>.<12 hex>.tmp`. */
+/** The temp-file name pattern of writeFileAtomic: `.<name, cut by tempStem>.<12 hex>.tmp`. */
 export function isTempName(name: string): boolean {
   return /^\..+\.[0-9a-f]{12}\.tmp$/.test(name);
 }

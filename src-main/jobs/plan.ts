@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { formatFromPath, sidecarPath } from '../imaging';
+import { formatFromPath, sidecarPath, tempStem } from '../imaging';
 import { expandInputs, fileId, isInside, isMask, isTempName, type Expansion } from './expand';
 import { journalPath, readJournal, type PhotoRecord } from './journal';
 import { checkTemplate, numbered, outputName } from './naming';
@@ -175,14 +175,14 @@ async function sameSize(path: string, bytes: number): Promise<boolean> {
   return info?.isFile() === true && info.size === bytes;
 }
 
-/** Removes `.<name>.<hex>.tmp` files left by an interrupted atomic write of one of the plan's outputs. Call it
+/** Removes `.<name>.<hex>.tmp` files (the name cut by tempStem) left by an interrupted atomic write of one of the plan's outputs. Call it
  * only while holding the output folder's lock: another batch's temp file is not stale. */
 export async function removeStaleTemps(plan: BatchPlan): Promise<number> {
   const outputs = [...plan.photos, ...plan.resumed].map((p) => p.output);
   const byFolder = new Map<string, Set<string>>();
   for (const output of outputs) {
     const names = byFolder.get(dirname(output)) ?? new Set<string>();
-    names.add(basename(output));
+    names.add(tempStem(basename(output)));
     byFolder.set(dirname(output), names);
   }
   let removed = 0;

@@ -1,7 +1,7 @@
 import { mkdir, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { writeFileAtomic } from '../../src-main/imaging/atomic-write';
+import { tempStem, writeFileAtomic } from '../../src-main/imaging/atomic-write';
 import { decodePhoto } from '../../src-main/imaging/decode';
 import { ImageError } from '../../src-main/imaging/errors';
 import { savePhoto } from '../../src-main/imaging/save';
@@ -17,6 +17,17 @@ describe('writeFileAtomic', () => {
     await writeFileAtomic(target, bytes('second'));
     expect(await readFile(target, 'utf8')).toBe('second');
     expect(await readdir(folder)).toEqual(['out.png']);
+  });
+
+  it('writes names up to the 255-byte limit (its temp file name is cut, whole characters only)', async () => {
+    const folder = await tempFolder();
+    for (const name of [`${'a'.repeat(251)}.png`, `${'é'.repeat(125)}.png`]) {
+      expect(Buffer.byteLength(name)).toBeGreaterThan(250);
+      await writeFileAtomic(join(folder, name), bytes('x'));
+      expect(await readFile(join(folder, name), 'utf8')).toBe('x');
+    }
+    expect(tempStem('é'.repeat(125))).toBe('é'.repeat(100));
+    expect(tempStem('short.png')).toBe('short.png');
   });
 
   it('never overwrites a protected path, however it is spelled', async () => {
