@@ -166,7 +166,9 @@ function withOriginalMetadata(
   } else {
     image = all ? image.keepMetadata() : image.keepIccProfile();
   }
-  const xmp = all && meta.xmp ? uprightXmp(meta.xmp) : undefined;
+  // Only the EXIF orientation turns the pixels (decodePhoto's autoOrient): an XMP one is kept when nothing turned.
+  const turned = (meta.orientation ?? 1) > 1;
+  const xmp = all && meta.xmp && turned ? uprightXmp(meta.xmp) : undefined;
   if (xmp) image = image.withXmp(xmp);
   if (all && meta.exif && !FORMAT_FACTS[options.format].holdsExif) {
     warnings.push(`${options.format.toUpperCase()} cannot hold EXIF: EXIF not carried over`);

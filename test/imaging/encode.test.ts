@@ -116,7 +116,7 @@ describe('encodePhoto carries metadata over from the original', () => {
     }
   });
 
-  it('XMP tiff:Orientation becomes 1 like the EXIF one (any prefix, attribute or element); the rest is kept', async () => {
+  it('XMP tiff:Orientation becomes 1 with the EXIF one (any prefix, attribute or element), the rest kept; alone, it stays', async () => {
     const folder = await tempFolder();
     const xmp = (description: string) =>
       '<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">' +
@@ -149,6 +149,16 @@ describe('encodePhoto carries metadata over from the original', () => {
         expect(out.xmp?.toString()).toBe(xmp(after!));
       }
     }
+    // No EXIF orientation: the pixels stay as stored, so an XMP orientation still describes them.
+    const xmpOnly = join(folder, 'xmp-only.png');
+    await sharp(pattern8(48, 32), { raw: { width: 48, height: 32, channels: 3 } })
+      .withXmp(xmp(cases[0]![0]!))
+      .png()
+      .toFile(xmpOnly);
+    const photo = await decodePhoto(xmpOnly);
+    expect([photo.width, photo.height]).toEqual([48, 32]);
+    const out = await sharp((await encodePhoto(photo, { format: 'png', original: xmpOnly })).data).metadata();
+    expect(out.xmp?.toString()).toBe(xmp(cases[0]![0]!));
   });
 
   it('TIFF cannot hold EXIF: says so, keeps ICC and XMP', async () => {
