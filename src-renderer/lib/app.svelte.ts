@@ -97,6 +97,11 @@ export class AppState {
       case 'redo':
         // The menu's Ctrl+Z arrives even while a text field has the focus: that field's own history comes first.
         if (isTyping(document.activeElement, TEXT_FIELDS)) return void document.execCommand(command);
+        // Strokes are undone where they can be seen: elsewhere the next Run would use a mask changed unseen.
+        if (this.panel !== 'mask') {
+          this.status = `${command === 'undo' ? 'Undo' : 'Redo'} acts on mask strokes: open the Mask tab`;
+          return;
+        }
         return command === 'undo' ? this.mask.undo() : this.mask.redo();
       case 'view-fit':
         return this.viewport.fit();

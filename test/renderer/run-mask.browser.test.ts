@@ -141,4 +141,20 @@ describe('the mask a Run sends', () => {
     await settle();
     expect(script.loads.filter((id) => id === 'p0')).toHaveLength(2); // its sidecar read again
   });
+
+  it('undoes mask strokes only with the Mask tab open (elsewhere it says where)', async () => {
+    const photo = photoInfo('p1', 40, 30);
+    const app = (state = new AppState(scriptedApi([photo]).api));
+    app.library.add({ photos: [photo], skipped: [] });
+    await settle();
+    app.mask.current!.beginStroke({ x: 5, y: 5 }, 'force', 4, 1);
+    app.mask.current!.endStroke();
+    app.panel = 'restore';
+    await app.command('undo');
+    expect(app.mask.toGrayImage()).toBeDefined();
+    expect(app.status).toMatch(/open the Mask tab/);
+    app.panel = 'mask';
+    await app.command('undo');
+    expect(app.mask.toGrayImage()).toBeUndefined();
+  });
 });
