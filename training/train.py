@@ -37,6 +37,10 @@ DEFAULTS = {
     "blur_weight": 4.0,
     "fft_region": "image",  # losses.reconstruction_loss: the FFT term on the whole error or the blurred region's
     "unblurred_target": "input",  # losses.training_target
+    # Share of crops trained with their mask as the guide (blurred windows always processed, sharp ones left to
+    # the predictors). 0: every window by the Gumbel decisions, which drop about half the blurred windows of
+    # every block while the predictors cannot yet tell blur: stochastic depth on the pixels that matter.
+    "force_blurred": 0.0,
     "pruning_weight": 0.5,
     "pruning_pos_share": 0.5,  # losses.pruning_loss: the blurred tokens' share of its weight
     "predictor_grad": 1.0,
@@ -46,6 +50,14 @@ DEFAULTS = {
     "val_samples": 24,
     "seed": 0,
 }
+
+
+def forced_guide(mask: torch.Tensor, share: float):
+    """The guide forcing the blurred windows of about `share` of the crops (None when share is 0)."""
+    if share <= 0:
+        return None
+    chosen = (torch.rand(mask.shape[0], 1, 1, 1, device=mask.device) < share).to(mask.dtype)
+    return (mask > 0.5).to(mask.dtype) * chosen
 
 
 def cosine_lr(step: int, hp: dict) -> float:
@@ -213,7 +225,7 @@ def train(rank: int, world: int, args) -> None:
         for group in optimizer.param_groups:
             group["lr"] = lr
         b = {k: v.to(device) for k, v in next(stream).items()}
-        result = model(b["blur"])
+        result = model(b["blur"], guide=forced_guide(b["mask"], hp["force_blurred"]))
         target = training_target(b["blur"], b["sharp"], b["mask"], hp["unblurred_target"])
         rec, parts = reconstruction_loss(
             result["restored"], target, b["mask"], hp["blur_weight"], fft_region=hp["fft_region"]

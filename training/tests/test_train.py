@@ -147,3 +147,20 @@ def test_preloaded_set_and_overrides_train_the_same_as_reading_from_disk(tmp_pat
     assert len(losses("disk")) == 3 and losses("disk") == pytest.approx(losses("mem"), rel=1e-4)
     hp = torch.load(tmp_path / "mem" / "last.pt")["hp"]
     assert hp["batch"] == 1 and hp["lr"] == 0.01
+
+
+def test_forced_guide_keeps_every_blurred_window_in_training(tiny):
+    mask = torch.zeros(4, 1, 128, 128)
+    mask[:, :, 40:60, 70:90] = 1
+    assert train.forced_guide(mask, 0.0) is None
+    assert torch.equal(train.forced_guide(mask, 1.0), mask)
+    torch.manual_seed(0)
+    half = train.forced_guide(torch.ones(64, 1, 8, 8), 0.5)
+    assert 10 < int(half.amax(dim=(1, 2, 3)).sum()) < 54  # whole crops chosen, about half of them
+
+    tiny.train()
+    torch.manual_seed(1)
+    decisions = tiny(torch.rand(4, 3, 128, 128), guide=train.forced_guide(mask, 1.0))["decisions"]
+    blurred = torch.nn.functional.max_pool2d(mask, 8) > 0  # the 8-px cells the blur touches
+    for stage in range(decisions.shape[1]):  # each stage's windows cover whole cells
+        assert bool((decisions[:, stage : stage + 1][blurred] == 1).all())
