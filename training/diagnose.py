@@ -4,11 +4,12 @@
         --checkpoint training/checkpoints/lmdvit-e8/last.pt [--data training/.data/synth] [--samples 40]
 
 On held-out crops with local blur, inside the mask: the correction the network applies (restored - blurred)
-against the one needed (sharp - blurred), pooled over crops: `slope` (least squares; 1 = the whole correction,
-0 = none) and `correlation`. A slope well under 1 with a low correlation is the mark of an under-trained
-regressor hedging (an L1 loss pays for a wrong direction more than for a small step). `best_gain_db`: the
-weighted PSNR gain a perfectly scaled correction of that correlation would give, -10 log10(1 - r^2). Also the
-mean output gate (sigmoid(g), floored at 0.1) inside and outside the mask. Prints one JSON object.
+against the one needed (sharp - blurred), pooled over crops: `correlation` r, `slope` of applied on needed and
+`reverse_slope` of needed on applied (least squares). A network that outputs its best estimate of the needed
+correction gives slope about r^2 and reverse_slope about 1: then the correction is not too timid, only too
+loosely right, and no rescaling helps. `best_gain_db`: the weighted PSNR gain a perfectly scaled correction of
+that correlation gives, -10 log10(1 - r^2). Also the mean output gate (sigmoid(g), floored at 0.1) inside and
+outside the mask. Prints one JSON object.
 """
 import argparse
 import json
@@ -57,6 +58,7 @@ def correction_stats(model: LMDViT, samples, threshold: float) -> dict:
     r = cov / math.sqrt(var_a * var_n) if var_a > 0 and var_n > 0 else 0.0
     return {
         "slope": sums["an"] / sums["nn"] if sums["nn"] else 0.0,
+        "reverse_slope": sums["an"] / sums["aa"] if sums["aa"] else 0.0,
         "correlation": r,
         "best_gain_db": -10 * math.log10(max(1e-12, 1 - r * r)),
         "gate_blurred": sums["gate_in"] / max(1, sums["px_in"]),

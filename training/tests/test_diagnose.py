@@ -15,7 +15,7 @@ def test_slope_and_correlation_of_a_known_correction(tiny):
     # Needed: twice what the network applies inside the mask (so slope 1/2, correlation 1); outside, noise.
     sharp = blur + 2 * applied * mask + 0.3 * torch.randn_like(blur) * (1 - mask)
     stats = correction_stats(tiny, [{"blur": blur, "sharp": sharp, "mask": mask}], threshold=0.0)
-    assert abs(stats["slope"] - 0.5) < 1e-3
+    assert abs(stats["slope"] - 0.5) < 1e-3 and abs(stats["reverse_slope"] - 2) < 1e-2
     assert abs(stats["correlation"] - 1) < 1e-4
     assert 0.1 <= stats["gate_blurred"] <= 1 and 0.1 <= stats["gate_sharp"] <= 1
 
