@@ -1,5 +1,6 @@
 // Photos the user opened this session, by id. Only these files are ever served to the renderer.
 import { randomUUID } from 'node:crypto';
+import { stat } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, resolve } from 'node:path';
 import { formatFromPath, summarizePhoto, type PhotoSummary } from '../imaging';
 import type { OpenResult } from '../contract';
@@ -40,6 +41,12 @@ export class PhotoLibrary {
       }
       if (!formatFromPath(path)) {
         skipped.push({ name, reason: 'not a photo (JPEG, PNG, TIFF, WebP or AVIF)' });
+        continue;
+      }
+      // A folder, a pipe or a device named like a photo: reading a pipe would wait for ever.
+      const info = await stat(path).catch(() => undefined); // missing: summarizePhoto says so below
+      if (info && !info.isFile()) {
+        skipped.push({ name, reason: 'not a file' });
         continue;
       }
       try {

@@ -1,0 +1,30 @@
+// The studio's photo library: what it opens and what it skips, with the reason.
+import { execFileSync } from 'node:child_process';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { PhotoLibrary } from '../../src-main/studio/library';
+import { makePhoto, tempFolder } from '../imaging/helpers';
+
+describe('photo library', () => {
+  it('opens photo files and skips what is not one, saying why (a pipe is never read)', async () => {
+    const folder = await tempFolder();
+    const photo = await makePhoto(folder, 'photo.jpg');
+    await mkdir(join(folder, 'album.png'));
+    const paths = [photo, join(folder, 'album.png'), 'relative.jpg', join(folder, 'notes.txt')];
+    if (process.platform === 'linux') {
+      execFileSync('mkfifo', [join(folder, 'pipe.jpg')]);
+      paths.push(join(folder, 'pipe.jpg'));
+    }
+    paths.push(join(folder, 'missing.jpg'));
+    const { photos, skipped } = await new PhotoLibrary().add(paths);
+    expect(photos.map((p) => p.path)).toEqual([photo]);
+    expect(Object.fromEntries(skipped.map((s) => [s.name, s.reason]))).toMatchObject({
+      'album.png': 'not a file',
+      'relative.jpg': 'not an absolute path',
+      'notes.txt': expect.stringMatching(/^not a photo/),
+      ...(process.platform === 'linux' ? { 'pipe.jpg': 'not a file' } : {}),
+      'missing.jpg': expect.stringMatching(/file not found/),
+    });
+  });
+});
