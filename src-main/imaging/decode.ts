@@ -28,7 +28,6 @@ export interface Probe {
 
 export async function decodePhoto(path: string, options: DecodeOptions = {}): Promise<DecodedPhoto> {
   const pixelLimit = options.pixelLimit ?? DEFAULT_PIXEL_LIMIT;
-  await assertFile(path);
   const probe = await probePhoto(path, pixelLimit);
   try {
     let image = sharp(path, { limitInputPixels: pixelLimit, failOn: 'error' }).autoOrient().removeAlpha();
@@ -72,6 +71,7 @@ async function assertFile(path: string): Promise<void> {
 
 /** Reads the header only: format, depth and size, so limits are checked before any pixel is decoded. */
 export async function probePhoto(path: string, pixelLimit = DEFAULT_PIXEL_LIMIT): Promise<Probe> {
+  await assertFile(path); // a pipe or a device would be read for ever
   let meta: Metadata;
   try {
     meta = await sharp(path, { limitInputPixels: false }).metadata();
