@@ -1,12 +1,14 @@
 // Encode processed RGB pixels, carrying EXIF/XMP/ICC over from the original photo (sharp only).
 // The pixels are composited over the original file opened with keepMetadata(), so every metadata field
-// sharp can write survives; orientation (EXIF and XMP) becomes 1 because the pixels are already upright.
+// sharp can write survives; orientation (EXIF and XMP) becomes 1 because the pixels are already upright. The
+// original's EXIF thumbnail is dropped afterwards (output-thumbnail.ts): it showed the old pixels.
 // The original's transparency is joined back where the format holds it (alpha.ts).
 import sharp, { type Metadata, type Sharp } from 'sharp';
 import { encodeWithAlpha, originalAlpha, type AlphaSamples } from './alpha';
 import { foreignSpace } from './decode';
 import { ImageError, encodeError, readError } from './errors';
 import { FORMAT_FACTS, assertFitsFormat } from './formats';
+import { dropExifThumbnail } from './output-thumbnail';
 import { assertRgb, convertDepth } from './pixels';
 import type { BitDepth, PhotoFormat, RgbPixels } from './types';
 import { uprightXmp } from './xmp';
@@ -67,14 +69,17 @@ export async function encodePhoto(pixels: RgbPixels, options: EncodeOptions): Pr
   const deep = (s: Sharp) => (depth === 16 ? s.toColourspace('rgb16') : s);
   const finish = (s: Sharp) =>
     withFormat(deep(s), options.format, quality, options.lossless ?? false).toBuffer();
+  let data: Buffer;
   try {
-    const data = alpha
+    data = alpha
       ? await encodeWithAlpha(deep(image), alpha.samples, output, (joined) => finish(alpha.keep(joined)))
       : await finish(image);
-    return { data, format: options.format, depth, warnings };
   } catch (error) {
     throw encodeError(path, options.format, error);
   }
+  const keptExif = (options.metadata ?? 'all') === 'all' && FORMAT_FACTS[options.format].holdsExif;
+  if (options.original && keptExif) data = await dropExifThumbnail(data, options.format);
+  return { data, format: options.format, depth, warnings };
 }
 
 function outputDepth(pixelDepth: BitDepth, options: EncodeOptions, warnings: string[]): BitDepth {
