@@ -1,9 +1,11 @@
 // Runs `deblur batch` and `deblur scan` on the jobs service. Batch exit codes: 0 every photo done (unreadable
-// and non-photo files are skipped and reported, not failures), 1 some failed, 2 usage error, 130 interrupted.
+// and non-photo files are skipped and reported, not failures), 1 some failed, 2 usage error, 3 stopped (its
+// journal could not be written: a full disk, say), 130 interrupted.
 import { SingleBar } from 'cli-progress';
 import { CancelledError, InferenceEngine, ModelError, loadModelDir } from '../inference';
 import {
   BatchJob,
+  BatchStoppedError,
   BatchUsageError,
   planBatch,
   scanAlbum,
@@ -53,9 +55,13 @@ export async function runBatchCli(settings: BatchSettings): Promise<number> {
   try {
     summary = await job.run();
   } catch (error) {
-    if (!isUsage(error)) throw error;
-    console.error(`deblur batch: ${error.message}`);
-    return 2;
+    // Stopped (its journal could not be written): what it did is still summed up below, then why it stopped.
+    if (!(error instanceof BatchStoppedError)) {
+      if (!isUsage(error)) throw error;
+      console.error(`deblur batch: ${error.message}`);
+      return 2;
+    }
+    summary = error.summary;
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
@@ -64,6 +70,10 @@ export async function runBatchCli(settings: BatchSettings): Promise<number> {
   }
   if (settings.json) console.log(JSON.stringify({ type: 'summary', ...summary, outcomes: undefined }));
   else printSummary(summary);
+  if (summary.stopped) {
+    console.error(`deblur batch: ${summary.stopped}`);
+    return 3;
+  }
   if (summary.cancelled) return 130;
   return summary.counts.failed ? 1 : 0;
 }
@@ -124,7 +134,7 @@ function printSummary(summary: BatchSummary): void {
   const rate =
     summary.photosPerMinute === undefined ? '' : `, ${summary.photosPerMinute.toFixed(1)} photos/min`;
   console.error(
-    `${summary.cancelled ? 'cancelled' : 'finished'} in ${formatSeconds(summary.seconds)}${rate}: ` +
+    `${endedAs(summary)} in ${formatSeconds(summary.seconds)}${rate}: ` +
       `${counts.done} done, ${counts.resumed} resumed, ${counts.skipped} skipped, ${counts.failed} failed` +
       (counts.notRun ? `, ${counts.notRun} not run` : ''),
   );
@@ -138,6 +148,11 @@ function printSummary(summary: BatchSummary): void {
   if (blurriest.length) console.error('most blur found (mean confidence, kept windows):');
   for (const photo of blurriest) console.error(`  ${rankLine(photo)}`);
   if (summary.report) console.error(`report: ${summary.report.json}`);
+}
+
+function endedAs(summary: BatchSummary): string {
+  if (summary.stopped) return 'stopped';
+  return summary.cancelled ? 'cancelled' : 'finished';
 }
 
 function rankLine(photo: Pick<PhotoOutcome, 'input' | 'meanConfidence' | 'keptRatio'>): string {

@@ -1,20 +1,37 @@
 // Runs a planned batch through one InferenceEngine (one model session for every photo). A small bounded
 // pipeline: while photo i is in the worker, photo i+1 is decoded and photo i-1 is encoded and written, so at most
 // three photos are in memory whatever the album's size. Pause waits between photos; cancel stops the running
-// photo between tiles (nothing is written for it) and keeps everything already finished.
+// photo between tiles (nothing is written for it) and keeps everything already finished. A journal that cannot
+// be written stops the batch at once (BatchStoppedError): past it, the batch could not be resumed safely.
 import { CancelledError, type InferenceEngine, type RestoreResult } from '../inference';
 import { engineJob } from '../restore';
-import { Journal } from './journal';
+import { Journal, type JournalRecord } from './journal';
 import { lockOutput } from './lock';
-import { loadPhoto, meanOf, message, savePhoto, type Loaded } from './photo-steps';
+import { loadPhoto, meanOf, message, savePhoto, type Loaded, type Saved } from './photo-steps';
 import { prepareOutput, removeStaleTemps } from './plan';
 import { SummaryBuilder, writeReports } from './summary';
-import type { BatchEvent, BatchPlan, BatchSummary, PhotoOutcome, PlannedPhoto } from './types';
+import {
+  BatchStoppedError,
+  type BatchEvent,
+  type BatchPlan,
+  type BatchSummary,
+  type PhotoOutcome,
+  type PlannedPhoto,
+} from './types';
+
+/** The warning of a photo written whole whose `done` record the journal could not take. */
+const UNRECORDED =
+  'written, but not recorded in the journal (it could not be written): the next run restores it again';
 
 export type BatchListener = (event: BatchEvent) => void;
 
 export class BatchJob {
   private readonly cancelController = new AbortController();
+  private readonly stopController = new AbortController();
+  /** Cancel, or a stop: the photo in the worker ends between tiles either way. */
+  private readonly halt = AbortSignal.any([this.cancelController.signal, this.stopController.signal]);
+  /** Why the batch stopped on its own: the journal could not be written. */
+  private stopped: Error | undefined;
   private pausedSince: number | undefined;
   private pausedTotal = 0;
   private wake: (() => void) | undefined;
@@ -73,9 +90,10 @@ export class BatchJob {
       this.staleTempsRemoved = await removeStaleTemps(this.plan);
       const journal = await Journal.open(this.plan.journalPath);
       try {
-        await journal.append({ t: 'start', at: new Date().toISOString(), settings: settingsOf(this.plan) });
-        await this.runPhotos(journal);
-        await journal.append({ t: 'end', at: new Date().toISOString(), cancelled: this.cancelled });
+        const settings = settingsOf(this.plan);
+        if (await this.record(journal, { t: 'start', at: new Date().toISOString(), settings }))
+          await this.runPhotos(journal);
+        await this.record(journal, { t: 'end', at: new Date().toISOString(), cancelled: this.cancelled });
       } finally {
         await journal.close();
       }
@@ -85,9 +103,26 @@ export class BatchJob {
     this.current = undefined;
     this.tiles = undefined;
     this.emitProgress();
-    const summary = this.summary.finish(this.elapsed(), this.cancelled);
+    const summary = this.summary.finish(this.elapsed(), this.cancelled, this.stopped?.message);
     // A report that cannot be written does not undo the batch: the summary still comes back.
-    return writeReports(summary).catch(() => summary);
+    const reported = await writeReports(summary).catch(() => summary);
+    if (this.stopped) throw new BatchStoppedError(this.stopped.message, reported, { cause: this.stopped });
+    return reported;
+  }
+
+  /** Appends to the journal; false once it cannot be written, and the batch stops at once. No record follows a
+   * failed one: it could be glued to a torn line and lost with it. */
+  private async record(journal: Journal, record: JournalRecord): Promise<boolean> {
+    if (this.stopped) return false;
+    try {
+      await journal.append(record);
+      return true;
+    } catch (error) {
+      this.stopped = error instanceof Error ? error : new Error(String(error));
+      this.stopController.abort();
+      this.wake?.();
+      return false;
+    }
   }
 
   private async runPhotos(journal: Journal): Promise<void> {
@@ -98,13 +133,15 @@ export class BatchJob {
     try {
       for (let i = 0; i < photos.length; i++) {
         await this.waitWhilePaused();
-        if (this.cancelled) break;
+        if (this.cancelled || this.stopped) break;
         const item = photos[i]!;
         const loaded = await next!;
         next = photos[i + 1] ? loadPhoto(photos[i + 1]!) : undefined;
+        // A photo whose record the journal cannot take is not reported (its failure included): it is not run,
+        // and the next run tries it again.
         if (!loaded.ok) {
-          if (!loaded.unreadable)
-            await journal.append({ t: 'failed', input: item.input, reason: loaded.reason });
+          const failed = { t: 'failed', input: item.input, reason: loaded.reason } as const;
+          if (!loaded.unreadable && !(await this.record(journal, failed))) break;
           this.finish({
             input: item.input,
             status: loaded.unreadable ? 'skipped' : 'failed',
@@ -112,17 +149,18 @@ export class BatchJob {
           });
           continue;
         }
-        await journal.append({ t: 'planned', input: item.input, output: item.output });
+        if (!(await this.record(journal, { t: 'planned', input: item.input, output: item.output }))) break;
         this.current = item.input;
         this.tiles = undefined;
         const started = performance.now();
         const inference = this.infer(item, loaded);
         await writing; // the previous photo's encode and write overlapped this inference
         const result = await inference;
-        if (result instanceof CancelledError) break;
+        // Stopped while it ran (by the previous photo's record): nothing is written for it.
+        if (result instanceof CancelledError || this.stopped) break;
         if (result instanceof Error) {
           const reason = message(result, item.input);
-          await journal.append({ t: 'failed', input: item.input, reason });
+          if (!(await this.record(journal, { t: 'failed', input: item.input, reason }))) break;
           this.finish({ input: item.input, status: 'failed', reason });
           continue;
         }
@@ -140,7 +178,7 @@ export class BatchJob {
     const { photo, guide } = loaded;
     return this.engine
       .restore(engineJob(request, photo, guide, true), {
-        signal: this.cancelController.signal,
+        signal: this.halt,
         onProgress: (progress) => {
           this.tiles = { done: progress.done, total: progress.total };
           this.emitProgress();
@@ -156,29 +194,42 @@ export class BatchJob {
     result: RestoreResult,
     started: number,
   ): Promise<void> {
+    const { input, output } = item;
     const meanConfidence = meanOf(result.confidence);
     const keptRatio = result.keptRatio;
+    let saved: Saved;
     try {
-      const saved = await savePhoto(item, result, depth, this.plan.request);
-      const { input, output } = item;
-      const { sha256, bytes } = saved;
-      await journal.append({ t: 'done', input, output, sha256, bytes, keptRatio, meanConfidence });
-      const seconds = (performance.now() - started) / 1000;
-      this.finish({
-        input,
-        output,
-        status: 'done',
-        keptRatio,
-        meanConfidence,
-        seconds,
-        warnings: saved.warnings.length ? saved.warnings : undefined,
-      });
+      saved = await savePhoto(item, result, depth, this.plan.request);
     } catch (error) {
-      await journal
-        .append({ t: 'failed', input: item.input, reason: message(error, item.input) })
-        .catch(() => undefined);
-      this.finish({ input: item.input, status: 'failed', reason: message(error, item.input) });
+      const reason = message(error, input);
+      if (await this.record(journal, { t: 'failed', input, reason }))
+        this.finish({ input, status: 'failed', reason });
+      return;
     }
+    const { sha256, bytes } = saved;
+    // The output is whole (atomic write) even when the journal cannot take its `done`: the photo is done, not
+    // failed. Its last record stays `planned`, never `failed` (whose output a later run would leave alone as
+    // someone else's), so the next run restores it again into the same file.
+    const recorded = await this.record(journal, {
+      t: 'done',
+      input,
+      output,
+      sha256,
+      bytes,
+      keptRatio,
+      meanConfidence,
+    });
+    const warnings = recorded ? saved.warnings : [...saved.warnings, UNRECORDED];
+    const seconds = (performance.now() - started) / 1000;
+    this.finish({
+      input,
+      output,
+      status: 'done',
+      keptRatio,
+      meanConfidence,
+      seconds,
+      warnings: warnings.length ? warnings : undefined,
+    });
   }
 
   private finish(outcome: PhotoOutcome): void {
@@ -189,7 +240,7 @@ export class BatchJob {
   }
 
   private async waitWhilePaused(): Promise<void> {
-    while (this.paused && !this.cancelled) {
+    while (this.paused && !this.cancelled && !this.stopped) {
       await new Promise<void>((resolve) => (this.wake = resolve));
       this.wake = undefined;
     }

@@ -6,6 +6,7 @@ export { planBatch } from './plan';
 export { scanAlbum, type ScanRequest, type ScanResult } from './scan';
 export { REPORT_CSV, REPORT_JSON, rankByBlur } from './summary';
 export {
+  BatchStoppedError,
   BatchUsageError,
   DEFAULT_NAME_TEMPLATE,
   ON_EXISTING,

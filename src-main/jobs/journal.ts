@@ -6,6 +6,9 @@ import { join } from 'node:path';
 
 export const JOURNAL_NAME = '.deblur-batch.journal.jsonl';
 
+/** Errors of a full disk (or quota): the fix is to free space, not to repair the disk. */
+const NO_SPACE = new Set(['ENOSPC', 'EDQUOT']);
+
 export type JournalRecord =
   | { t: 'start'; at: string; settings: Record<string, unknown> }
   | { t: 'planned'; input: string; output: string }
@@ -82,9 +85,13 @@ export class Journal {
       await this.handle.sync();
     } catch (error) {
       const detail = error instanceof Error ? error.message : String(error);
+      const code = (error as NodeJS.ErrnoException | undefined)?.code ?? '';
+      const when = NO_SPACE.has(code)
+        ? 'once there is free space on its disk'
+        : 'once its disk can be written';
       throw new Error(
-        `${this.path}: the batch journal cannot be written (${detail}); the batch stopped, finished photos ` +
-          'are kept and running the same command again resumes',
+        `${this.path}: the batch journal cannot be written (${detail}); the batch stopped: the photos it ` +
+          `finished are kept and, ${when}, running the same command again resumes`,
         { cause: error },
       );
     }

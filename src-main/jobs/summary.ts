@@ -27,7 +27,7 @@ export class SummaryBuilder {
     return counts;
   }
 
-  finish(seconds: number, cancelled: boolean): BatchSummary {
+  finish(seconds: number, cancelled: boolean, stopped?: string): BatchSummary {
     const counts = this.counts();
     const total = this.plan.photos.length + this.plan.resumed.length + this.plan.skipped.length;
     const notRun = total - counts.done - counts.resumed - counts.skipped - counts.failed;
@@ -39,6 +39,7 @@ export class SummaryBuilder {
       outputRoot: this.plan.outputRoot,
       counts: { total, ...counts, notRun },
       cancelled,
+      stopped,
       seconds,
       photosPerMinute: counts.done && seconds > 0 ? (counts.done / seconds) * 60 : undefined,
       failures: pick('failed'),

@@ -118,6 +118,8 @@ export interface BatchSummary {
   outputRoot: string;
   counts: { total: number; done: number; resumed: number; skipped: number; failed: number; notRun: number };
   cancelled: boolean;
+  /** Why the batch stopped before its end on its own (its journal could not be written); undefined otherwise. */
+  stopped: string | undefined;
   seconds: number;
   photosPerMinute: number | undefined;
   failures: SkippedFile[];
@@ -131,4 +133,18 @@ export interface BatchSummary {
 /** A request that cannot run as given (or would overwrite an original): the CLI exits 2. */
 export class BatchUsageError extends Error {
   override readonly name = 'BatchUsageError';
+}
+
+/** The batch stopped before its end because its journal could not be written (it could not be resumed safely
+ * past that point). The summary of what it did comes with it; the CLI exits 3. */
+export class BatchStoppedError extends Error {
+  override readonly name = 'BatchStoppedError';
+
+  constructor(
+    message: string,
+    readonly summary: BatchSummary,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
 }
