@@ -1,6 +1,6 @@
 // Runs `deblur batch` and `deblur scan` on the jobs service. Batch exit codes: 0 every photo done (unreadable
 // and non-photo files are skipped and reported, not failures), 1 some failed, 2 usage error, 3 stopped (its
-// journal could not be written: a full disk, say), 130 interrupted.
+// journal could not be written, or the disk of the output photos is full), 130 interrupted.
 import { SingleBar } from 'cli-progress';
 import { CancelledError, InferenceEngine, ModelError, loadModelDir } from '../inference';
 import {
@@ -55,7 +55,8 @@ export async function runBatchCli(settings: BatchSettings): Promise<number> {
   try {
     summary = await job.run();
   } catch (error) {
-    // Stopped (its journal could not be written): what it did is still summed up below, then why it stopped.
+    // Stopped (its journal could not be written, its output disk full): what it did is still summed up below,
+    // then why it stopped.
     if (!(error instanceof BatchStoppedError)) {
       if (!isUsage(error)) throw error;
       console.error(`deblur batch: ${error.message}`);

@@ -2,9 +2,11 @@
 // pipeline: while photo i is in the worker, photo i+1 is decoded and photo i-1 is encoded and written, so at most
 // three photos are in memory whatever the album's size. Pause waits between photos; cancel stops the running
 // photo between tiles (nothing is written for it) and keeps everything already finished. A journal that cannot
-// be written stops the batch at once (BatchStoppedError): past it, the batch could not be resumed safely.
+// be written stops the batch at once (BatchStoppedError): past it, the batch could not be resumed safely. So
+// does a full output disk: every photo after it would fail the same way.
 import { CancelledError, type InferenceEngine, type RestoreResult } from '../inference';
 import { engineJob } from '../restore';
+import { isDiskFull, outputDiskFull } from './disk-full';
 import { Journal, type JournalRecord } from './journal';
 import { lockOutput } from './lock';
 import { loadPhoto, meanOf, message, savePhoto, type Loaded, type Saved } from './photo-steps';
@@ -30,7 +32,7 @@ export class BatchJob {
   private readonly stopController = new AbortController();
   /** Cancel, or a stop: the photo in the worker ends between tiles either way. */
   private readonly halt = AbortSignal.any([this.cancelController.signal, this.stopController.signal]);
-  /** Why the batch stopped on its own: the journal could not be written. */
+  /** Why the batch stopped on its own: the journal could not be written, or the output disk is full. */
   private stopped: Error | undefined;
   private pausedSince: number | undefined;
   private pausedTotal = 0;
@@ -118,11 +120,17 @@ export class BatchJob {
       await journal.append(record);
       return true;
     } catch (error) {
-      this.stopped = error instanceof Error ? error : new Error(String(error));
-      this.stopController.abort();
-      this.wake?.();
+      this.stop(error instanceof Error ? error : new Error(String(error)));
       return false;
     }
+  }
+
+  /** Stops the batch at once: nothing more starts and the photo in the worker ends between tiles. The first
+   * reason is kept. */
+  private stop(reason: Error): void {
+    this.stopped ??= reason;
+    this.stopController.abort();
+    this.wake?.();
   }
 
   private async runPhotos(journal: Journal): Promise<void> {
@@ -156,7 +164,7 @@ export class BatchJob {
         const inference = this.infer(item, loaded);
         await writing; // the previous photo's encode and write overlapped this inference
         const result = await inference;
-        // Stopped while it ran (by the previous photo's record): nothing is written for it.
+        // Stopped while it ran (by the previous photo's record or write): nothing is written for it.
         if (result instanceof CancelledError || this.stopped) break;
         if (result instanceof Error) {
           const reason = message(result, item.input);
@@ -201,6 +209,9 @@ export class BatchJob {
     try {
       saved = await savePhoto(item, result, depth, this.plan.request);
     } catch (error) {
+      // Not failed: its last record stays `planned`, so the next run redoes it into the same file (the atomic
+      // write left no temp file and replaced nothing).
+      if (isDiskFull(error)) return this.stop(outputDiskFull(error, output));
       const reason = message(error, input);
       if (await this.record(journal, { t: 'failed', input, reason }))
         this.finish({ input, status: 'failed', reason });

@@ -3,11 +3,9 @@
 // ignored. Order per photo: `planned` (with its output path), the atomic write, then `done` (with checksum).
 import { open, readFile, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
+import { NO_SPACE } from './disk-full';
 
 export const JOURNAL_NAME = '.deblur-batch.journal.jsonl';
-
-/** Errors of a full disk (or quota): the fix is to free space, not to repair the disk. */
-const NO_SPACE = new Set(['ENOSPC', 'EDQUOT']);
 
 export type JournalRecord =
   | { t: 'start'; at: string; settings: Record<string, unknown> }

@@ -118,7 +118,8 @@ export interface BatchSummary {
   outputRoot: string;
   counts: { total: number; done: number; resumed: number; skipped: number; failed: number; notRun: number };
   cancelled: boolean;
-  /** Why the batch stopped before its end on its own (its journal could not be written); undefined otherwise. */
+  /** Why the batch stopped before its end on its own (its journal could not be written, or the disk of the
+   * output photos is full); undefined otherwise. */
   stopped: string | undefined;
   seconds: number;
   photosPerMinute: number | undefined;
@@ -136,7 +137,8 @@ export class BatchUsageError extends Error {
 }
 
 /** The batch stopped before its end because its journal could not be written (it could not be resumed safely
- * past that point). The summary of what it did comes with it; the CLI exits 3. */
+ * past that point) or the disk of its output photos is full (every photo after would fail the same way). The
+ * summary of what it did comes with it; the CLI exits 3. */
 export class BatchStoppedError extends Error {
   override readonly name = 'BatchStoppedError';
 

@@ -1,0 +1,41 @@
+// `deblur batch` onto an output disk that is already full: it stops at its first photo with exit 3 and says
+// why, instead of failing every photo one after another.
+import { mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { tempFolder, tinyDisk } from '../imaging/helpers';
+import { FIXTURE_DIR } from '../inference/helpers';
+import { listFiles, makePhotos } from '../jobs/helpers';
+import { deblur } from './helpers';
+
+describe('deblur batch on a full output disk', () => {
+  it('exits 3 at once, nothing failed, nothing left half-written', async (context) => {
+    const folder = await tempFolder();
+    const input = join(folder, 'in');
+    await makePhotos(join(input, 'sub'), 3);
+    const out = join(folder, 'out');
+    const disk = join(folder, 'disk');
+    await mkdir(out);
+    await mkdir(disk);
+    const unmount = tinyDisk(disk);
+    if (!unmount) return context.skip('cannot mount a tmpfs here (needs root)');
+    try {
+      // The photos go to out/sub, a link to the tiny disk, full before the batch starts; the journal has room.
+      await symlink(disk, join(out, 'sub'));
+      await writeFile(join(disk, 'filler'), new Uint8Array(1 << 20)).catch(() => undefined); // ENOSPC: full
+      const run = await deblur('batch', input, '-o', out, '--recursive', '--model', FIXTURE_DIR);
+      expect(run.code, run.stderr).toBe(3);
+      expect(run.stderr).toMatch(/stopped in .*: 0 done, 0 resumed, 0 skipped, 0 failed, 3 not run/);
+      expect(run.stderr).toMatch(
+        /deblur batch: .*p000-deblurred\.jpg: the disk of the output photos is full/,
+      );
+      expect(run.stderr).toMatch(/running the same command again resumes/);
+      const report = JSON.parse(await readFile(join(out, 'deblur-batch-report.json'), 'utf8'));
+      expect(report).toMatchObject({ failures: [], counts: { failed: 0, notRun: 3 } });
+      expect(report.stopped).toMatch(/disk of the output photos is full/);
+      expect(await listFiles(disk)).toEqual([join(disk, 'filler')]);
+    } finally {
+      unmount();
+    }
+  });
+});

@@ -1,0 +1,91 @@
+// A batch whose output photos' disk fills up (its journal's disk still has room) stops at once: the photo whose
+// write failed is neither failed nor half-written, nothing more starts, and the same batch run again redoes it.
+import { writeFileSync } from 'node:fs';
+import { mkdir, readFile, rm, symlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { InferenceEngine } from '../../src-main/inference';
+import { BatchJob, BatchStoppedError, REPORT_JSON, planBatch, type PhotoOutcome } from '../../src-main/jobs';
+import { readJournal } from '../../src-main/jobs/journal';
+import { tempFolder, tinyDisk } from '../imaging/helpers';
+import { FIXTURE_DIR } from '../inference/helpers';
+import { checksums, listFiles, makePhotos } from './helpers';
+
+const engine = new InferenceEngine();
+afterAll(() => engine.close());
+
+/** Fills `folder`'s disk to the last page. Synchronous, so called from a batch event it is done before the
+ * batch's next write. */
+function fillDisk(folder: string): void {
+  try {
+    writeFileSync(join(folder, 'filler'), new Uint8Array(1 << 20));
+  } catch {
+    // ENOSPC: full, as wanted
+  }
+}
+
+describe('batch whose output disk is full', () => {
+  it('stops at once, leaves the photo it could not write to the next run (not failed) and resumes once there is space', async (context) => {
+    const folder = await tempFolder();
+    const input = join(folder, 'in');
+    await makePhotos(join(input, 'sub'), 4);
+    const out = join(folder, 'out');
+    const disk = join(folder, 'disk');
+    await mkdir(out);
+    await mkdir(disk);
+    const unmount = tinyDisk(disk);
+    if (!unmount) return context.skip('cannot mount a tmpfs here (needs root)');
+    try {
+      // Only the photos' disk fills: they go to out/sub, a link to the tiny disk; the journal stays in out.
+      await symlink(disk, join(out, 'sub'));
+      const request = { modelDir: FIXTURE_DIR, inputs: [input], output: out, recursive: true };
+      const plan = await planBatch(request);
+      const [first, second] = plan.photos;
+      const onDisk = (path: string) => path.replace(join(out, 'sub'), disk);
+      const outcomes: PhotoOutcome[] = [];
+      const job = new BatchJob(engine, plan, (event) => {
+        if (event.type !== 'photo') return;
+        // After the first photo is written; the second is already in the worker and is written next.
+        if (!outcomes.length) fillDisk(disk);
+        outcomes.push(event.outcome);
+      });
+      const error = await job.run().then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+
+      // Only the first photo is reported: the second is not failed, the others never ran.
+      expect(outcomes.map((o) => [o.input, o.status])).toEqual([[first!.input, 'done']]);
+      expect(error).toBeInstanceOf(BatchStoppedError);
+      const stopped = error as BatchStoppedError;
+      expect(stopped.message).toContain(
+        `${second!.output}: the disk of the output photos is full (not enough disk space`,
+      );
+      expect(stopped.message).toMatch(
+        /once there is free space on that disk, running the same command again resumes/,
+      );
+      expect(stopped.summary).toMatchObject({ cancelled: false, stopped: stopped.message, failures: [] });
+      expect(stopped.summary.counts).toMatchObject({ total: 4, done: 1, failed: 0, skipped: 0, notRun: 3 });
+      const report = JSON.parse(await readFile(join(out, REPORT_JSON), 'utf8'));
+      expect(report).toMatchObject({ stopped: stopped.message, failures: [] });
+      // The first output and nothing else on the full disk: no temp file, nothing of the second photo.
+      expect(await listFiles(disk)).toEqual([onDisk(first!.output), join(disk, 'filler')].sort());
+      const kept = await checksums(disk);
+      // The journal still has the second photo as planned (not failed), so the next run redoes it in place.
+      const { last } = await readJournal(plan.journalPath);
+      expect(last.get(second!.input)).toMatchObject({ t: 'planned', output: second!.output });
+      expect([...last.values()].filter((r) => r.t === 'failed')).toEqual([]);
+
+      await rm(join(disk, 'filler'));
+      const again = await new BatchJob(engine, await planBatch(request)).run();
+      expect(again.counts).toMatchObject({ resumed: 1, done: 3, failed: 0, notRun: 0 });
+      expect(again.stopped).toBeUndefined();
+      // Every photo once (no `-2`), the first one left as it was.
+      expect(await listFiles(disk)).toEqual(plan.photos.map((p) => onDisk(p.output)));
+      const name = onDisk(first!.output).slice(disk.length + 1);
+      expect((await checksums(disk))[name]).toBe(kept[name]);
+    } finally {
+      unmount();
+    }
+  });
+});
