@@ -1,6 +1,7 @@
-// Runs `deblur batch` and `deblur scan` on the jobs service. Batch exit codes: 0 every photo done (unreadable
-// and non-photo files are skipped and reported, not failures), 1 some failed, 2 usage error, 3 stopped (its
-// journal could not be written, or the disk of the output photos is full), 130 interrupted.
+// Runs `deblur batch` and `deblur scan` on the jobs service. Batch exit codes: 0 every photo done (damaged
+// and non-photo files are skipped and reported, not failures), 1 some failed (a photo over the pixel limit or
+// denied to us included), 2 usage error, 3 stopped (its journal could not be written, or the disk of the
+// output photos is full), 130 interrupted.
 import { SingleBar } from 'cli-progress';
 import { CancelledError, InferenceEngine, ModelError, loadModelDir } from '../inference';
 import {

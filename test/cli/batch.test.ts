@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { tempFolder } from '../imaging/helpers';
 import { FIXTURE_DIR } from '../inference/helpers';
 import { BIN, deblur } from './helpers';
-import { checksums, listFiles, makeAlbum, makePhotos } from '../jobs/helpers';
+import { checksums, hugePng, listFiles, makeAlbum, makePhotos } from '../jobs/helpers';
 
 const lines = (stdout: string) =>
   stdout
@@ -86,6 +86,17 @@ describe('deblur batch', () => {
     const result = JSON.parse(scan.stdout);
     expect(result.ranking).toHaveLength(4);
     expect(result.ranking[0].meanConfidence).toBeGreaterThanOrEqual(result.ranking[3].meanConfidence);
+  });
+
+  it('exits 1 when a photo is not restored (over the pixel limit) and lists it as failed with its reason', async () => {
+    const folder = await tempFolder();
+    const input = join(folder, 'album');
+    await makePhotos(input, 1);
+    const huge = await hugePng(join(input, 'huge.png'), 20000, 15000);
+    const run = await deblur('batch', input, '-o', join(folder, 'out'), '--model', FIXTURE_DIR);
+    expect(run.code, run.stderr).toBe(1);
+    expect(run.stderr).toMatch(/1 done, 0 resumed, 0 skipped, 1 failed/);
+    expect(run.stderr).toContain(`failed ${huge}: 20000x15000 (300.0 MP) is over the 268.4 MP limit`);
   });
 
   it('exits 2 on usage errors and on any request that would overwrite an original', async () => {

@@ -1,7 +1,7 @@
 // The jobs service on real files: an album with nested folders, a sidecar mask and junk, the fixture model.
 import { existsSync, writeFileSync } from 'node:fs';
-import { mkdir, readFile, stat, symlink, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { chmod, mkdir, readFile, stat, symlink, writeFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import exifReader from 'exif-reader';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -10,6 +10,7 @@ import {
   BatchJob,
   BatchUsageError,
   JOURNAL_NAME,
+  REPORT_CSV,
   REPORT_JSON,
   planBatch,
   type BatchEvent,
@@ -18,7 +19,7 @@ import {
 import { loadPhoto } from '../../src-main/jobs/photo-steps';
 import { makePhoto, tempFolder } from '../imaging/helpers';
 import { FIXTURE_DIR } from '../inference/helpers';
-import { checksums, listFiles, makeAlbum, makePhotos, makeReadOnly } from './helpers';
+import { checksums, hugePng, listFiles, makeAlbum, makePhotos, makeReadOnly } from './helpers';
 
 const engine = new InferenceEngine();
 afterAll(() => engine.close());
@@ -311,6 +312,47 @@ describe('batch jobs service', () => {
       loadPhoto({ input, output, format: 'png', mask: undefined, replaces: false }),
     ).resolves.toMatchObject({
       ok: true,
+    });
+  });
+
+  it('a photo over the pixel limit fails with its reason, in the summary and both reports; non-photos stay skipped', async () => {
+    const folder = await tempFolder();
+    const input = join(folder, 'album');
+    await makePhotos(input, 1);
+    const huge = await hugePng(join(input, 'huge.png'), 20000, 15000); // 300 MP, over sharp's 268 MP
+    await writeFile(join(input, 'notes.txt'), 'shot list\n');
+    await writeFile(join(input, 'fake.jpg'), 'not a JPEG at all\n');
+    const out = join(folder, 'out');
+    const { summary } = await runBatch({ inputs: [input], output: out });
+    expect(summary.counts).toMatchObject({ total: 4, done: 1, failed: 1, skipped: 2, notRun: 0 });
+    const reason = '20000x15000 (300.0 MP) is over the 268.4 MP limit';
+    expect(summary.failures).toEqual([{ input: huge, reason }]);
+    expect(summary.skips.map((s) => basename(s.input)).sort()).toEqual(['fake.jpg', 'notes.txt']);
+    const report = JSON.parse(await readFile(join(out, REPORT_JSON), 'utf8'));
+    expect(report.failures).toEqual([{ input: huge, reason }]);
+    expect(await readFile(join(out, REPORT_CSV), 'utf8')).toContain(`\n${huge},failed,,${reason},`);
+  });
+
+  it('a photo we may not read fails at load as denied, not skipped as "not an image format"', async (context) => {
+    const folder = await tempFolder();
+    const input = await makePhoto(folder, 'locked.jpg');
+    await chmod(folder, 0o755);
+    await chmod(input, 0o000);
+    const output = join(folder, 'out', 'locked-deblurred.jpg');
+    // Root may read any file: as root the load runs as nobody, as a user's batch would meet such a photo.
+    const root = process.getuid?.() === 0;
+    if (root && !process.seteuid) return context.skip('cannot change the effective user here');
+    if (root) process.seteuid!(65534);
+    let loaded;
+    try {
+      loaded = await loadPhoto({ input, output, format: 'jpeg', mask: undefined, replaces: false });
+    } finally {
+      if (root) process.seteuid!(0);
+    }
+    expect(loaded).toEqual({
+      ok: false,
+      unreadable: false,
+      reason: 'permission denied: it cannot be read (EACCES)',
     });
   });
 

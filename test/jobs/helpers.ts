@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { chmod, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
+import { crc32, deflateSync } from 'node:zlib';
 import sharp from 'sharp';
 import { makePhoto } from '../imaging/helpers';
 
@@ -39,6 +40,31 @@ export async function makeAlbum(root: string, size = { width: 128, height: 96 })
     photos: ['a.jpg', 'b.png', 'trip/c.jpg', 'trip/day2/d.png'],
     junk: ['.DS_Store', 'notes.txt', 'empty.jpg', 'trip/broken.jpg'],
   };
+}
+
+/** A PNG whose header says width x height RGB but holds almost no pixel data: a photo over the pixel limit
+ * in a few bytes (the limit is checked on the header, before any pixel is decoded). */
+export async function hugePng(path: string, width: number, height: number): Promise<string> {
+  const chunk = (type: string, data: Buffer) => {
+    const out = Buffer.alloc(12 + data.length);
+    out.writeUInt32BE(data.length, 0);
+    out.write(type, 4, 'ascii');
+    data.copy(out, 8);
+    out.writeUInt32BE(crc32(out.subarray(4, 8 + data.length)), 8 + data.length);
+    return out;
+  };
+  const header = Buffer.alloc(13); // 8-bit RGB, no interlace
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header[8] = 8;
+  header[9] = 2;
+  const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  const idat = chunk('IDAT', deflateSync(Buffer.alloc(1024)));
+  await writeFile(
+    path,
+    Buffer.concat([signature, chunk('IHDR', header), idat, chunk('IEND', Buffer.alloc(0))]),
+  );
+  return path;
 }
 
 /** Many small photos in one folder. */
