@@ -259,6 +259,10 @@ export interface BatchResult {
   outputFolder: string;
   counts: { total: number; done: number; resumed: number; skipped: number; failed: number; notRun: number };
   cancelled: boolean;
+  /** Why the batch stopped before its end on its own (its journal could not be written, or the disk of the
+   * output photos is full); undefined otherwise. The finished photos are kept: the same batch run again once
+   * the disk is fixed resumes. */
+  stopped: string | undefined;
   seconds: number;
   photosPerMinute: number | undefined;
   failures: BatchFailure[];
@@ -339,7 +343,8 @@ export interface DeblurApi {
   modelCard(id: string): Promise<Result<ModelCardInfo>>;
   /** Shows a folder dialog for the batch's input or output; undefined when cancelled. */
   chooseBatchFolder(kind: BatchFolderKind): Promise<Result<BatchFolder | undefined>>;
-  /** Runs a batch over the chosen folders; resolves with the summary when it ends (also when cancelled). */
+  /** Runs a batch over the chosen folders; resolves with the summary when it ends (also when cancelled, or
+   * stopped by a disk it cannot write: see BatchResult.stopped). */
   startBatch(request: BatchStartRequest): Promise<Result<BatchResult>>;
   /** Pause (after the running photo), resume or cancel; false when no such batch runs. */
   controlBatch(request: BatchControlRequest): Promise<Result<boolean>>;

@@ -1,5 +1,6 @@
 // The app's batch service: the folders the user chose (kept here, never sent by the renderer), one BatchJob at a
-// time on the studio's engine, its progress turned into the contract's plain events, and its summary.
+// time on the studio's engine, its progress turned into the contract's plain events, and its summary (also of a
+// batch that stopped on its own: the photographer needs what was saved and why it stopped more than an error).
 import { basename, relative, resolve } from 'node:path';
 import {
   EVENTS,
@@ -11,7 +12,7 @@ import {
   type BatchStartRequest,
 } from '../contract';
 import type { InferenceEngine } from '../inference';
-import { BatchJob, planBatch, type BatchEvent, type BatchSummary } from '../jobs';
+import { BatchJob, BatchStoppedError, planBatch, type BatchEvent, type BatchSummary } from '../jobs';
 import type { ModelEntry } from '../models/registry';
 import { ApiFailure } from './errors';
 import type { StudioHost } from './host';
@@ -87,7 +88,7 @@ export class BatchService {
     const running = this.running!;
     running.job = job;
     if (running.cancelled) job.cancel();
-    return toResult(request.jobId, await job.run(), name);
+    return toResult(request.jobId, await summaryOf(job), name);
   }
 
   control(jobId: string, action: BatchAction): boolean {
@@ -152,6 +153,17 @@ function initialProgress(jobId: string, total: number): BatchProgressEvent {
   };
 }
 
+/** The batch's summary; a batch stopped because its journal or output disk could not be written still has one,
+ * with `stopped` saying why. */
+async function summaryOf(job: BatchJob): Promise<BatchSummary> {
+  try {
+    return await job.run();
+  } catch (error) {
+    if (error instanceof BatchStoppedError) return error.summary;
+    throw error;
+  }
+}
+
 function toResult(jobId: string, summary: BatchSummary, name: (path: string) => string): BatchResult {
   const named = (files: { input: string; reason: string }[]) =>
     files.map((file) => ({ name: name(file.input), reason: file.reason }));
@@ -160,6 +172,7 @@ function toResult(jobId: string, summary: BatchSummary, name: (path: string) => 
     outputFolder: summary.outputRoot,
     counts: summary.counts,
     cancelled: summary.cancelled,
+    stopped: summary.stopped,
     seconds: summary.seconds,
     photosPerMinute: summary.photosPerMinute,
     failures: named(summary.failures),

@@ -1,5 +1,6 @@
 // The batch panel in Chromium with a scripted stand-in for main: folders, start, progress (done/total, ETA,
-// current photo, failures), pause/resume/cancel and the summary; and formatEta.
+// current photo, failures), pause/resume/cancel and the summary (of a batch stopped by a full disk too); and
+// formatEta.
 import { flushSync, mount, unmount } from 'svelte';
 import { afterEach, describe, expect, it } from 'vitest';
 import type {
@@ -86,6 +87,18 @@ const base: Omit<BatchProgressEvent, 'jobId'> = {
   failures: [],
 };
 
+/** The app on the batch tab with both folders chosen. */
+async function batchTab(script: ReturnType<typeof scriptedApi>) {
+  const target = document.body.appendChild(document.createElement('div'));
+  target.style.height = '600px';
+  app = mount(App, { target, props: { api: script.api } });
+  button('Batch')!.click();
+  await settle();
+  button('Input folder…')!.click();
+  button('Output folder…')!.click();
+  await settle();
+}
+
 let app: ReturnType<typeof mount> | undefined;
 afterEach(() => {
   if (app) unmount(app);
@@ -164,6 +177,7 @@ describe('Batch panel', () => {
       outputFolder: '/albums/output',
       counts: { total: 10, done: 5, resumed: 0, skipped: 0, failed: 1, notRun: 4 },
       cancelled: true,
+      stopped: undefined,
       seconds: 12.5,
       photosPerMinute: 24,
       failures: [{ name: 'd.jpg', reason: 'truncated file' }],
@@ -176,6 +190,38 @@ describe('Batch panel', () => {
     expect(summary).toContain('5 done');
     expect(summary).toContain('4 not run');
     expect(summary).toContain('deblur-batch-report.json');
+    expect(button('Start batch')!.disabled).toBe(false);
+  });
+  it('shows a batch stopped by a full disk as stopped: what it did, why, and that running it again resumes', async () => {
+    const script = scriptedApi();
+    await batchTab(script);
+    button('Start batch')!.click();
+    await settle();
+    script.emit({ ...base, processed: 2, done: 2 });
+    await settle();
+    const why =
+      '/albums/output/c-deblurred.jpg: the disk of the output photos is full (not enough disk space; nothing was ' +
+      'written); the batch stopped: the photos it finished are kept and, once there is free space on that disk, ' +
+      'running the same command again resumes';
+    script.finish({
+      outputFolder: '/albums/output',
+      counts: { total: 10, done: 2, resumed: 0, skipped: 0, failed: 0, notRun: 8 },
+      cancelled: false,
+      stopped: why,
+      seconds: 4,
+      photosPerMinute: 30,
+      failures: [],
+      skips: [],
+      report: { json: 'deblur-batch-report.json', csv: 'deblur-batch-report.csv' },
+    });
+    await settle();
+    expect(text('batch-summary')?.replace(/\s+/g, ' ')).toContain(
+      'Stopped in 4.0 s: 2 done, 0 resumed, 0 skipped, 0 failed, 8 not run.',
+    );
+    expect(document.querySelector('[role="alert"]')?.textContent?.trim()).toBe(why);
+    expect(text('batch-resume')).toBe(
+      'Start the batch again with the same folders: it resumes where it stopped.',
+    );
     expect(button('Start batch')!.disabled).toBe(false);
   });
 });

@@ -1,9 +1,9 @@
 // The app's batch service through the ipc dispatch: folders from the (scripted) dialog, the fixture model.
-import { stat, truncate } from 'node:fs/promises';
+import { mkdir, rm, stat, symlink, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CHANNELS, type BatchResult } from '../../src-main/contract';
-import { tempFolder } from '../imaging/helpers';
+import { tempFolder, tinyDisk } from '../imaging/helpers';
 import { listFiles, makePhotos } from '../jobs/helpers';
 import { ok, testStudio } from './helpers';
 
@@ -42,5 +42,39 @@ describe('batch service', () => {
     const names = ['2024-01/p000.jpg', '2024-02/p000.jpg'].map((name) => join(...name.split('/')));
     expect(result.skips.map((skip) => skip.name).sort()).toEqual(names);
     expect(result.skips[0]!.reason).toMatch(/damaged or truncated/);
+  });
+
+  it('answers a batch stopped by a full output disk with its summary and why, not a failed call; run again, it resumes', async (context) => {
+    const folder = await tempFolder();
+    const input = join(folder, 'in');
+    const output = join(folder, 'out');
+    const disk = join(folder, 'disk');
+    await makePhotos(join(input, 'sub'), 3);
+    await mkdir(output);
+    await mkdir(disk);
+    const unmount = tinyDisk(disk);
+    if (!unmount) return context.skip('cannot mount a tmpfs here (needs root)');
+    try {
+      // The photos go to out/sub, a link to the tiny disk, full before the batch starts; the journal has room.
+      await symlink(disk, join(output, 'sub'));
+      await writeFile(join(disk, 'filler'), new Uint8Array(1 << 20)).catch(() => undefined); // ENOSPC: full
+      t.folderAnswers.push(input, output);
+      ok(await t.call(CHANNELS.chooseBatchFolder, 'input'));
+      ok(await t.call(CHANNELS.chooseBatchFolder, 'output'));
+      const start = () => t.call(CHANNELS.startBatch, { jobId: 'b3', recursive: true });
+      const stopped = ok<BatchResult>(await start());
+      expect(stopped).toMatchObject({ cancelled: false, failures: [], outputFolder: output });
+      expect(stopped.counts).toMatchObject({ total: 3, done: 0, failed: 0, notRun: 3 });
+      expect(stopped.stopped).toMatch(/p000-deblurred\.jpg: the disk of the output photos is full/);
+      expect(stopped.stopped).toMatch(/once there is free space on that disk, .* again resumes/);
+      expect(stopped.report?.json).toMatch(/\.json$/);
+
+      await rm(join(disk, 'filler'));
+      const again = ok<BatchResult>(await start());
+      expect(again.stopped).toBeUndefined();
+      expect(again.counts).toMatchObject({ total: 3, done: 3, failed: 0, notRun: 0 });
+    } finally {
+      unmount();
+    }
   });
 });

@@ -23,6 +23,12 @@ export function formatEta(seconds: number | undefined): string {
   return `${s} s`;
 }
 
+/** How a batch ended: stopped on its own (a disk it could not write) before cancelled, cancelled before done. */
+export function endedAs(result: Pick<BatchResult, 'cancelled' | 'stopped'>): string {
+  if (result.stopped !== undefined) return 'Stopped';
+  return result.cancelled ? 'Cancelled' : 'Finished';
+}
+
 export class BatchState {
   input = $state<string | undefined>(undefined);
   output = $state<string | undefined>(undefined);
