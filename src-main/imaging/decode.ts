@@ -1,8 +1,8 @@
 // Decode a photo file to upright RGB pixels in its own colour space (sharp only).
-import { stat } from 'node:fs/promises';
 import sharp, { type Metadata } from 'sharp';
 import { ImageError, readError } from './errors';
 import { uint16View } from './pixels';
+import { assertReadable } from './readable';
 import type { DecodedPhoto, PhotoFormat } from './types';
 
 /** sharp's own default (0x3FFF squared, ~268 MP), stated here so the guard is explicit. */
@@ -59,19 +59,9 @@ export async function decodePhoto(path: string, options: DecodeOptions = {}): Pr
   }
 }
 
-async function assertFile(path: string): Promise<void> {
-  try {
-    const info = await stat(path);
-    if (!info.isFile()) throw new ImageError('unsupported', path, `${path}: not a file`);
-  } catch (error) {
-    if (error instanceof ImageError) throw error;
-    throw new ImageError('not-found', path, `${path}: file not found`, { cause: error });
-  }
-}
-
 /** Reads the header only: format, depth and size, so limits are checked before any pixel is decoded. */
 export async function probePhoto(path: string, pixelLimit = DEFAULT_PIXEL_LIMIT): Promise<Probe> {
-  await assertFile(path); // a pipe or a device would be read for ever
+  await assertReadable(path); // a pipe or a device is never read; a file we may not open is told as denied
   let meta: Metadata;
   try {
     meta = await sharp(path, { limitInputPixels: false }).metadata();

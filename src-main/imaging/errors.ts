@@ -2,6 +2,7 @@
 
 export type ImageErrorCode =
   | 'not-found'
+  | 'denied'
   | 'unsupported'
   | 'corrupt'
   | 'too-large'
@@ -24,9 +25,23 @@ export class ImageError extends Error {
   }
 }
 
-/** Maps an error thrown by sharp while reading `path` to an ImageError. */
+/** Errors of a file we may not open. */
+const DENIED = new Set(['EACCES', 'EPERM']);
+
+/** The ImageError of a file we may not read (the errno of opening it); undefined for any other error. */
+export function deniedError(path: string, error: unknown): ImageError | undefined {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code === undefined || !DENIED.has(code)) return undefined;
+  return new ImageError('denied', path, `${path}: permission denied: it cannot be read (${code})`, {
+    cause: error,
+  });
+}
+
+/** Maps an error thrown by sharp (or by opening the file) while reading `path` to an ImageError. */
 export function readError(path: string, error: unknown): ImageError {
   if (error instanceof ImageError) return error;
+  const denied = deniedError(path, error);
+  if (denied) return denied;
   const detail = error instanceof Error ? error.message : String(error);
   if (/unsupported image format/i.test(detail)) {
     return new ImageError('unsupported', path, `${path}: not an image format Deblur Studio can read`, {

@@ -1,7 +1,7 @@
 // The three steps of one photo in a batch, kept apart so they can overlap: load (decode + mask, sharp),
 // infer (the engine's worker), and save (encode with the original's metadata, atomic write, checksum).
 import { createHash } from 'node:crypto';
-import { mkdir, open, stat } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import {
   ImageError,
@@ -22,27 +22,15 @@ export type Loaded =
   | { ok: false; unreadable: boolean; reason: string };
 
 /** Files that are no photo after all (not an image, damaged, empty) are skipped, not failed. A photo over the
- * pixel limit, or one we may not read, is a photo that was not restored: it fails, with its reason. */
+ * pixel limit, or one we may not read (`denied`), is a photo that was not restored: it fails, with its reason. */
 const UNREADABLE = new Set(['not-found', 'unsupported', 'corrupt']);
-
-/** Errors of a file we may not open. */
-const DENIED = new Set(['EACCES', 'EPERM']);
 
 /** Never rejects: a photo that cannot be loaded becomes a reason. */
 export async function loadPhoto(item: PlannedPhoto): Promise<Loaded> {
   let photo: DecodedPhoto;
   try {
-    const info = await stat(item.input);
-    if (info.size === 0) return { ok: false, unreadable: true, reason: 'empty file (0 bytes)' };
-    // sharp calls a file it may not open "not an image format": opened here first, denial is told as such. Not
-    // a pipe or a device (decodePhoto refuses them; opening one could wait for ever).
-    if (info.isFile()) await (await open(item.input, 'r')).close();
     photo = await decodePhoto(item.input);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException | undefined)?.code ?? '';
-    if (DENIED.has(code)) {
-      return { ok: false, unreadable: false, reason: `permission denied: it cannot be read (${code})` };
-    }
     const unreadable = error instanceof ImageError && UNREADABLE.has(error.code);
     return { ok: false, unreadable, reason: message(error, item.input) };
   }

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { decodePhoto } from '../../src-main/imaging/decode';
 import { ImageError } from '../../src-main/imaging/errors';
 import { cropSamples } from '../../src-main/imaging/pixels';
-import { makePhoto, pattern16, tempFolder } from './helpers';
+import { CAN_DENY_READS, asNobody, lockedPhoto, makePhoto, pattern16, tempFolder } from './helpers';
 
 /** The ImageError a promise rejects with. */
 async function rejection(promise: Promise<unknown>): Promise<ImageError> {
@@ -94,6 +94,22 @@ describe('decodePhoto', () => {
       expect(error.message).toContain(missing);
       await mkdir(join(folder, 'dir.jpg'));
       expect((await rejection(decodePhoto(join(folder, 'dir.jpg')))).code).toBe('unsupported');
+    });
+
+    it('a file we may not read: denied, not "not an image format"', async (context) => {
+      if (!CAN_DENY_READS) return context.skip('cannot change the effective user here');
+      const path = await lockedPhoto(await tempFolder(), 'locked.jpg');
+      const error = await rejection(asNobody(() => decodePhoto(path)));
+      expect(error.code).toBe('denied');
+      expect(error.message).toBe(`${path}: permission denied: it cannot be read (EACCES)`);
+    });
+
+    it('an empty file', async () => {
+      const path = join(await tempFolder(), 'empty.jpg');
+      await writeFile(path, '');
+      const error = await rejection(decodePhoto(path));
+      expect(error.code).toBe('corrupt');
+      expect(error.message).toBe(`${path}: empty file (0 bytes)`);
     });
 
     it('bytes that are no image', async () => {

@@ -1,6 +1,6 @@
 // Test photos generated with sharp itself in temp folders (no photographs are committed).
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp, { type Sharp } from 'sharp';
@@ -13,6 +13,31 @@ export function tinyDisk(folder: string): (() => void) | undefined {
     return () => execFileSync('umount', [folder], { stdio: 'ignore' });
   } catch {
     return undefined;
+  }
+}
+
+/** Whether a read can be denied to these tests: root may read any file, but can switch its effective user. */
+export const CAN_DENY_READS = process.getuid?.() !== 0 || process.seteuid !== undefined;
+
+/** A photo in `folder` (mode 000) that `asNobody` may not read; the folder lets anyone through, so the file's
+ * own mode is what denies it (mkdtemp makes folders 0700). */
+export async function lockedPhoto(folder: string, name: string): Promise<string> {
+  const path = await makePhoto(folder, name);
+  await chmod(folder, 0o755);
+  await chmod(path, 0o000);
+  return path;
+}
+
+/** Runs `read` as a user who may not read a locked photo, as a photographer's own app would meet one: as root
+ * (who may read any file) with the effective user `nobody` around it, back to root however it ends. Check
+ * CAN_DENY_READS first. */
+export async function asNobody<T>(read: () => Promise<T>): Promise<T> {
+  const root = process.getuid?.() === 0;
+  if (root) process.seteuid!(65534);
+  try {
+    return await read();
+  } finally {
+    if (root) process.seteuid!(0);
   }
 }
 

@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ImageError, decodePhoto, saveMask, sidecarPath } from '../../src-main/imaging';
 import { InferenceEngine } from '../../src-main/inference';
 import { restorePhoto } from '../../src-main/restore';
-import { makePhoto, tempFolder } from '../imaging/helpers';
+import { CAN_DENY_READS, asNobody, lockedPhoto, makePhoto, tempFolder } from '../imaging/helpers';
 import { FIXTURE_DIR } from '../inference/helpers';
 
 const engine = new InferenceEngine();
@@ -154,5 +154,18 @@ describe('restore service', () => {
     await writeFile(input, bytes.subarray(0, bytes.length / 3));
     await expect(restorePhoto(engine, { ...base, input })).rejects.toThrow(/damaged or truncated/);
     expect(existsSync(join(folder, 'photo-deblurred.jpg'))).toBe(false);
+  });
+
+  it('fails a photo we may not read as permission denied (not "not an image format") and writes nothing', async (context) => {
+    if (!CAN_DENY_READS) return context.skip('cannot change the effective user here');
+    const folder = await tempFolder();
+    const input = await lockedPhoto(folder, 'locked.jpg');
+    const error = await asNobody(() => restorePhoto(engine, { ...base, input })).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ImageError);
+    expect(error).toMatchObject({
+      code: 'denied',
+      message: `${input}: permission denied: it cannot be read (EACCES)`,
+    });
+    expect(existsSync(join(folder, 'locked-deblurred.jpg'))).toBe(false);
   });
 });

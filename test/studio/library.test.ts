@@ -4,7 +4,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PhotoLibrary } from '../../src-main/studio/library';
-import { makePhoto, tempFolder } from '../imaging/helpers';
+import { CAN_DENY_READS, asNobody, lockedPhoto, makePhoto, tempFolder } from '../imaging/helpers';
 
 describe('photo library', () => {
   it('opens photo files and skips what is not one, saying why (a pipe is never read)', async () => {
@@ -26,5 +26,15 @@ describe('photo library', () => {
       ...(process.platform === 'linux' ? { 'pipe.jpg': 'not a file' } : {}),
       'missing.jpg': expect.stringMatching(/file not found/),
     });
+  });
+
+  it('skips a photo we may not read as permission denied, not as "not an image format"', async (context) => {
+    if (!CAN_DENY_READS) return context.skip('cannot change the effective user here');
+    const path = await lockedPhoto(await tempFolder(), 'locked.jpg');
+    const { photos, skipped } = await asNobody(() => new PhotoLibrary().add([path]));
+    expect(photos).toEqual([]);
+    expect(skipped).toEqual([
+      { name: 'locked.jpg', reason: `${path}: permission denied: it cannot be read (EACCES)` },
+    ]);
   });
 });
