@@ -1,28 +1,20 @@
 // `deblur batch` onto an output disk that is already full: it stops at its first photo with exit 3 and says
 // why, instead of failing every photo one after another.
-import { mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { tempFolder, tinyDisk } from '../imaging/helpers';
 import { FIXTURE_DIR } from '../inference/helpers';
-import { listFiles, makePhotos } from '../jobs/helpers';
+import { albumOnTwoDisks, fillDisk, listFiles } from '../jobs/helpers';
 import { deblur } from './helpers';
 
 describe('deblur batch on a full output disk', () => {
   it('exits 3 at once, nothing failed, nothing left half-written', async (context) => {
-    const folder = await tempFolder();
-    const input = join(folder, 'in');
-    await makePhotos(join(input, 'sub'), 3);
-    const out = join(folder, 'out');
-    const disk = join(folder, 'disk');
-    await mkdir(out);
-    await mkdir(disk);
-    const unmount = tinyDisk(disk);
-    if (!unmount) return context.skip('cannot mount a tmpfs here (needs root)');
+    const album = await albumOnTwoDisks(3, 'photos');
+    if (!album) return context.skip('cannot mount a tmpfs here (needs root)');
+    const { input, out, photos: disk, unmount } = album;
     try {
       // The photos go to out/sub, a link to the tiny disk, full before the batch starts; the journal has room.
-      await symlink(disk, join(out, 'sub'));
-      await writeFile(join(disk, 'filler'), new Uint8Array(1 << 20)).catch(() => undefined); // ENOSPC: full
+      fillDisk(disk);
       const run = await deblur('batch', input, '-o', out, '--recursive', '--model', FIXTURE_DIR);
       expect(run.code, run.stderr).toBe(3);
       expect(run.stderr).toMatch(/stopped in .*: 0 done, 0 resumed, 0 skipped, 0 failed, 3 not run/);

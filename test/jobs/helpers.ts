@@ -1,11 +1,12 @@
 // Albums of generated photos for the jobs and batch CLI tests: nested folders, a sidecar mask and junk files.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmod, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { writeFileSync } from 'node:fs';
+import { chmod, mkdir, readFile, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { crc32, deflateSync } from 'node:zlib';
 import sharp from 'sharp';
-import { makePhoto } from '../imaging/helpers';
+import { makePhoto, tempFolder, tinyDisk } from '../imaging/helpers';
 
 export interface Album {
   root: string;
@@ -109,5 +110,35 @@ export async function makeReadOnly(folder: string): Promise<(() => Promise<void>
     return async () => void execFileSync('chattr', ['-i', folder], { stdio: 'ignore' });
   } catch {
     return undefined;
+  }
+}
+
+/** `count` photos in in/sub and an output folder whose out/sub, where their outputs go, links to another folder,
+ * so one disk can fill alone: a tiny disk under that folder (`full: 'photos'`) or under out, where the journal
+ * is (`full: 'journal'`). Undefined where no tmpfs can be mounted (not root). */
+export async function albumOnTwoDisks(count: number, full: 'photos' | 'journal') {
+  const folder = await tempFolder();
+  const input = join(folder, 'in');
+  await makePhotos(join(input, 'sub'), count);
+  const out = join(folder, 'out');
+  const photos = join(folder, full === 'photos' ? 'disk' : 'spill');
+  await mkdir(out);
+  await mkdir(photos);
+  const unmount = tinyDisk(full === 'photos' ? photos : out);
+  if (!unmount) return undefined;
+  await symlink(photos, join(out, 'sub')).catch((error: unknown) => {
+    unmount();
+    throw error;
+  });
+  return { input, out, photos, unmount };
+}
+
+/** Fills `folder`'s disk to the last page. Synchronous, so called from a batch event it is done before the
+ * batch's next write. */
+export function fillDisk(folder: string): void {
+  try {
+    writeFileSync(join(folder, 'filler'), new Uint8Array(1 << 20));
+  } catch {
+    // ENOSPC: full, as wanted
   }
 }

@@ -1,49 +1,37 @@
 // A batch whose journal cannot be written (its disk full) stops at once: the photo it already wrote is kept and
 // not called failed, nothing more starts, no temp file stays, and the same batch run again finishes the album.
-import { appendFileSync, existsSync, writeFileSync } from 'node:fs';
-import { mkdir, rm, symlink } from 'node:fs/promises';
+import { appendFileSync, existsSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
 import { InferenceEngine } from '../../src-main/inference';
 import { BatchJob, BatchStoppedError, planBatch, type PhotoOutcome } from '../../src-main/jobs';
 import { readJournal } from '../../src-main/jobs/journal';
-import { tempFolder, tinyDisk } from '../imaging/helpers';
 import { FIXTURE_DIR } from '../inference/helpers';
-import { listFiles, makePhotos } from './helpers';
+import { albumOnTwoDisks, fillDisk, listFiles } from './helpers';
 
 const engine = new InferenceEngine();
 afterAll(() => engine.close());
 
 /** Fills `folder`'s disk to the last byte, the journal's last page included (blank lines, which reading skips).
  * Synchronous, so called from a batch event it is done before the batch's next append. */
-function fillDisk(folder: string, journal: string): void {
-  for (const fill of [
-    () => writeFileSync(join(folder, 'filler'), new Uint8Array(1 << 20)),
-    () => appendFileSync(journal, '\n'.repeat(8192)),
-  ]) {
-    try {
-      fill();
-    } catch {
-      // ENOSPC: full, as wanted
-    }
+function fillDiskAndJournal(folder: string, journal: string): void {
+  fillDisk(folder);
+  try {
+    appendFileSync(journal, '\n'.repeat(8192));
+  } catch {
+    // ENOSPC: full, as wanted
   }
 }
 
 describe('batch whose journal cannot be written', () => {
   it('stops at once on a full disk, keeps the photo it wrote (not failed) and resumes once there is space', async (context) => {
-    const folder = await tempFolder();
-    const input = join(folder, 'in');
-    await makePhotos(join(input, 'sub'), 4);
-    const out = join(folder, 'out');
-    const spill = join(folder, 'spill');
-    await mkdir(out);
-    await mkdir(spill);
-    const unmount = tinyDisk(out);
-    if (!unmount) return context.skip('cannot mount a tmpfs here (needs root)');
+    const album = await albumOnTwoDisks(4, 'journal');
+    if (!album) return context.skip('cannot mount a tmpfs here (needs root)');
+    const { input, out, photos: spill, unmount } = album;
     try {
       // Only the journal's disk fills: the photos go to out/sub, a link to a folder on another disk.
-      await symlink(spill, join(out, 'sub'));
       const request = { modelDir: FIXTURE_DIR, inputs: [input], output: out, recursive: true };
       const plan = await planBatch(request);
       const [first, second] = plan.photos;
@@ -51,7 +39,7 @@ describe('batch whose journal cannot be written', () => {
       const job = new BatchJob(engine, plan, (event) => {
         if (event.type !== 'photo') return;
         // After the first photo is recorded done; the second is already planned and in the worker.
-        if (!outcomes.length) fillDisk(out, plan.journalPath);
+        if (!outcomes.length) fillDiskAndJournal(out, plan.journalPath);
         outcomes.push(event.outcome);
       });
       const error = await job.run().then(

@@ -1,43 +1,24 @@
 // A batch whose output photos' disk fills up (its journal's disk still has room) stops at once: the photo whose
 // write failed is neither failed nor half-written, nothing more starts, and the same batch run again redoes it.
-import { writeFileSync } from 'node:fs';
-import { mkdir, readFile, rm, symlink } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { InferenceEngine } from '../../src-main/inference';
 import { BatchJob, BatchStoppedError, REPORT_JSON, planBatch, type PhotoOutcome } from '../../src-main/jobs';
 import { readJournal } from '../../src-main/jobs/journal';
-import { tempFolder, tinyDisk } from '../imaging/helpers';
 import { FIXTURE_DIR } from '../inference/helpers';
-import { checksums, listFiles, makePhotos } from './helpers';
+import { albumOnTwoDisks, checksums, fillDisk, listFiles } from './helpers';
 
 const engine = new InferenceEngine();
 afterAll(() => engine.close());
 
-/** Fills `folder`'s disk to the last page. Synchronous, so called from a batch event it is done before the
- * batch's next write. */
-function fillDisk(folder: string): void {
-  try {
-    writeFileSync(join(folder, 'filler'), new Uint8Array(1 << 20));
-  } catch {
-    // ENOSPC: full, as wanted
-  }
-}
-
 describe('batch whose output disk is full', () => {
   it('stops at once, leaves the photo it could not write to the next run (not failed) and resumes once there is space', async (context) => {
-    const folder = await tempFolder();
-    const input = join(folder, 'in');
-    await makePhotos(join(input, 'sub'), 4);
-    const out = join(folder, 'out');
-    const disk = join(folder, 'disk');
-    await mkdir(out);
-    await mkdir(disk);
-    const unmount = tinyDisk(disk);
-    if (!unmount) return context.skip('cannot mount a tmpfs here (needs root)');
+    const album = await albumOnTwoDisks(4, 'photos');
+    if (!album) return context.skip('cannot mount a tmpfs here (needs root)');
+    const { input, out, photos: disk, unmount } = album;
     try {
       // Only the photos' disk fills: they go to out/sub, a link to the tiny disk; the journal stays in out.
-      await symlink(disk, join(out, 'sub'));
       const request = { modelDir: FIXTURE_DIR, inputs: [input], output: out, recursive: true };
       const plan = await planBatch(request);
       const [first, second] = plan.photos;

@@ -1,10 +1,10 @@
 // The app's batch service through the ipc dispatch: folders from the (scripted) dialog, the fixture model.
-import { mkdir, rm, stat, symlink, truncate, writeFile } from 'node:fs/promises';
+import { rm, stat, truncate } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CHANNELS, type BatchResult } from '../../src-main/contract';
-import { tempFolder, tinyDisk } from '../imaging/helpers';
-import { listFiles, makePhotos } from '../jobs/helpers';
+import { tempFolder } from '../imaging/helpers';
+import { albumOnTwoDisks, fillDisk, listFiles, makePhotos } from '../jobs/helpers';
 import { ok, testStudio } from './helpers';
 
 const t = testStudio();
@@ -45,19 +45,12 @@ describe('batch service', () => {
   });
 
   it('answers a batch stopped by a full output disk with its summary and why, not a failed call; run again, it resumes', async (context) => {
-    const folder = await tempFolder();
-    const input = join(folder, 'in');
-    const output = join(folder, 'out');
-    const disk = join(folder, 'disk');
-    await makePhotos(join(input, 'sub'), 3);
-    await mkdir(output);
-    await mkdir(disk);
-    const unmount = tinyDisk(disk);
-    if (!unmount) return context.skip('cannot mount a tmpfs here (needs root)');
+    const album = await albumOnTwoDisks(3, 'photos');
+    if (!album) return context.skip('cannot mount a tmpfs here (needs root)');
+    const { input, out: output, photos: disk, unmount } = album;
     try {
       // The photos go to out/sub, a link to the tiny disk, full before the batch starts; the journal has room.
-      await symlink(disk, join(output, 'sub'));
-      await writeFile(join(disk, 'filler'), new Uint8Array(1 << 20)).catch(() => undefined); // ENOSPC: full
+      fillDisk(disk);
       t.folderAnswers.push(input, output);
       ok(await t.call(CHANNELS.chooseBatchFolder, 'input'));
       ok(await t.call(CHANNELS.chooseBatchFolder, 'output'));
