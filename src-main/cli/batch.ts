@@ -2,12 +2,14 @@
 // and non-photo files are skipped and reported, not failures), 1 some failed (a photo over the pixel limit or
 // denied to us included), 2 usage error, 3 stopped (its journal could not be written, or the disk of the
 // output photos is full), 130 interrupted.
+import { join } from 'node:path';
 import { SingleBar } from 'cli-progress';
 import { CancelledError, InferenceEngine, ModelError, loadModelDir } from '../inference';
 import {
   BatchJob,
   BatchStoppedError,
   BatchUsageError,
+  JOURNAL_NAME,
   planBatch,
   scanAlbum,
   type BatchEvent,
@@ -73,7 +75,10 @@ export async function runBatchCli(settings: BatchSettings): Promise<number> {
   if (settings.json) console.log(JSON.stringify({ type: 'summary', ...summary, outcomes: undefined }));
   else printSummary(summary);
   if (summary.stopped) {
+    // The reason is the app's too: how to resume from a shell is said here.
     console.error(`deblur batch: ${summary.stopped}`);
+    const journal = join(summary.outputRoot, JOURNAL_NAME);
+    console.error(`deblur batch: run the same command again to resume (journal: ${journal})`);
     return 3;
   }
   if (summary.cancelled) return 130;

@@ -14,10 +14,13 @@ export function isDiskFull(error: unknown): boolean {
 
 /** Why the batch stopped when `output` could not be written for want of space. */
 export function outputDiskFull(error: unknown, output: string): Error {
-  return new Error(
-    `${output}: the disk of the output photos is full (${message(error, output)}); the batch stopped: the ` +
-      'photos it finished are kept and, once there is free space on that disk, running the same command ' +
-      'again resumes',
-    { cause: error },
-  );
+  const what = `${output}: the disk of the output photos is full (${message(error, output)})`;
+  return new Error(stoppedBecause(what, 'once there is free space on that disk'), { cause: error });
+}
+
+/** The reason of a stopped batch. Neutral on how to run it again: the CLI and the app each add their own
+ * wording (a command to repeat; a button with the same folders). */
+export function stoppedBecause(what: string, when: string): string {
+  const kept = 'the photos it finished are kept';
+  return `${what}; the batch stopped: ${kept} and, ${when}, running the batch again resumes where it stopped`;
 }

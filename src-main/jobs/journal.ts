@@ -3,7 +3,7 @@
 // ignored. Order per photo: `planned` (with its output path), the atomic write, then `done` (with checksum).
 import { open, readFile, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import { NO_SPACE } from './disk-full';
+import { NO_SPACE, stoppedBecause } from './disk-full';
 
 export const JOURNAL_NAME = '.deblur-batch.journal.jsonl';
 
@@ -87,11 +87,8 @@ export class Journal {
       const when = NO_SPACE.has(code)
         ? 'once there is free space on its disk'
         : 'once its disk can be written';
-      throw new Error(
-        `${this.path}: the batch journal cannot be written (${detail}); the batch stopped: the photos it ` +
-          `finished are kept and, ${when}, running the same command again resumes`,
-        { cause: error },
-      );
+      const what = `${this.path}: the batch journal cannot be written (${detail})`;
+      throw new Error(stoppedBecause(what, when), { cause: error });
     }
   }
 

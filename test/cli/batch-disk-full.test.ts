@@ -21,7 +21,13 @@ describe('deblur batch on a full output disk', () => {
       expect(run.stderr).toMatch(
         /deblur batch: .*p000-deblurred\.jpg: the disk of the output photos is full/,
       );
-      expect(run.stderr).toMatch(/running the same command again resumes/);
+      // The reason is the app's too; the command-line wording is the CLI's own, on the last line.
+      expect(run.stderr).toMatch(
+        /full \(.*\); the batch stopped: .* running the batch again resumes where it stopped\n/,
+      );
+      expect(run.stderr.trimEnd().split('\n').at(-1)).toBe(
+        `deblur batch: run the same command again to resume (journal: ${join(out, '.deblur-batch.journal.jsonl')})`,
+      );
       const report = JSON.parse(await readFile(join(out, 'deblur-batch-report.json'), 'utf8'));
       expect(report).toMatchObject({ failures: [], counts: { failed: 0, notRun: 3 } });
       expect(report.stopped).toMatch(/disk of the output photos is full/);

@@ -56,7 +56,10 @@ describe('batch whose journal cannot be written', () => {
       expect(error).toBeInstanceOf(BatchStoppedError);
       const stopped = error as BatchStoppedError;
       expect(stopped.message).toMatch(/journal\.jsonl: the batch journal cannot be written \(ENOSPC/);
-      expect(stopped.message).toMatch(/once there is free space .* running the same command again resumes/);
+      expect(stopped.message).toMatch(
+        /once there is free space .* running the batch again resumes where it stopped$/,
+      );
+      expect(stopped.message).not.toMatch(/command/);
       expect(stopped.summary).toMatchObject({ cancelled: false, stopped: stopped.message, failures: [] });
       expect(stopped.summary.counts).toMatchObject({ total: 4, done: 2, failed: 0, notRun: 2 });
       // Nothing started after the failure; both outputs are whole; no temp file, no lock left.

@@ -35,7 +35,8 @@ describe('batch journal', () => {
       expect((error as Error).message).toMatch(
         /journal\.jsonl: the batch journal cannot be written \(ENOSPC/,
       );
-      expect((error as Error).message).toMatch(/running the same command again resumes/);
+      expect((error as Error).message).toMatch(/running the batch again resumes where it stopped$/);
+      expect((error as Error).message).not.toMatch(/command/);
       await journal.close();
     } finally {
       unmount();

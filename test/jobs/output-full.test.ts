@@ -42,9 +42,11 @@ describe('batch whose output disk is full', () => {
       expect(stopped.message).toContain(
         `${second!.output}: the disk of the output photos is full (not enough disk space`,
       );
+      // Neutral: the reason also reaches the app, which has no command line; the CLI adds its own wording.
       expect(stopped.message).toMatch(
-        /once there is free space on that disk, running the same command again resumes/,
+        /once there is free space on that disk, running the batch again resumes where it stopped$/,
       );
+      expect(stopped.message).not.toMatch(/command/);
       expect(stopped.summary).toMatchObject({ cancelled: false, stopped: stopped.message, failures: [] });
       expect(stopped.summary.counts).toMatchObject({ total: 4, done: 1, failed: 0, skipped: 0, notRun: 3 });
       const report = JSON.parse(await readFile(join(out, REPORT_JSON), 'utf8'));

@@ -202,7 +202,7 @@ describe('Batch panel', () => {
     const why =
       '/albums/output/c-deblurred.jpg: the disk of the output photos is full (not enough disk space; nothing was ' +
       'written); the batch stopped: the photos it finished are kept and, once there is free space on that disk, ' +
-      'running the same command again resumes';
+      'running the batch again resumes where it stopped';
     script.finish({
       outputFolder: '/albums/output',
       counts: { total: 10, done: 2, resumed: 0, skipped: 0, failed: 0, notRun: 8 },
@@ -222,6 +222,8 @@ describe('Batch panel', () => {
     expect(text('batch-resume')).toBe(
       'Start the batch again with the same folders: it resumes where it stopped.',
     );
+    // The reason main sends is neutral: the panel speaks of no command line.
+    expect(text('batch-summary')).not.toMatch(/command/);
     expect(button('Start batch')!.disabled).toBe(false);
   });
 });
