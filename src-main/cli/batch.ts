@@ -1,7 +1,8 @@
 // Runs `deblur batch` and `deblur scan` on the jobs service. Batch exit codes: 0 every photo done (damaged
 // and non-photo files are skipped and reported, not failures), 1 some failed (a photo over the pixel limit or
 // denied to us included), 2 usage error, 3 stopped (its journal could not be written, or the disk of the
-// output photos is full), 130 interrupted.
+// output photos is full), 130 interrupted. Scan exit codes: 0 every photo measured (junk skipped), 1 some
+// failed (as in the batch), 2 usage error, 130 interrupted.
 import { join } from 'node:path';
 import { SingleBar } from 'cli-progress';
 import { CancelledError, InferenceEngine, ModelError, loadModelDir } from '../inference';
@@ -196,9 +197,10 @@ export async function runScanCli(settings: ScanSettings): Promise<number> {
       if (process.stderr.isTTY) process.stderr.write('\n');
       console.log('mean-confidence kept-windows photo (most blur first; measured at a reduced size)');
       for (const photo of result.ranking) console.log(rankLine(photo));
+      for (const failure of result.failures) console.error(`failed ${failure.input}: ${failure.reason}`);
       for (const skip of result.skipped) console.error(`skipped ${skip.input}: ${skip.reason}`);
     }
-    return 0;
+    return result.failures.length ? 1 : 0;
   } catch (error) {
     if (error instanceof CancelledError || interrupt.signal.aborted) return 130;
     throw error;

@@ -1,10 +1,14 @@
 // A small upright 8-bit sRGB copy of a photo (for quick scans): decoded straight at the reduced size.
 import sharp from 'sharp';
+import { probePhoto } from './decode';
 import { readError } from './errors';
 import type { RgbPixels } from './types';
 
 /** Decodes `path` fitted inside `maxSide` x `maxSide` (never enlarged). */
 export async function decodePreview(path: string, maxSide: number): Promise<RgbPixels> {
+  // The checks of a full decode first, so a photo is refused with the same reason (denied, over the pixel
+  // limit, an unsupported format) whichever way it is read.
+  await probePhoto(path);
   try {
     const { data, info } = await sharp(path, { failOn: 'error' })
       .autoOrient()

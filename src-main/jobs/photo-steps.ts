@@ -25,14 +25,18 @@ export type Loaded =
  * pixel limit, or one we may not read (`denied`), is a photo that was not restored: it fails, with its reason. */
 const UNREADABLE = new Set(['not-found', 'unsupported', 'corrupt']);
 
+/** Whether an error reading a photo means it is no photo after all (skipped), not a failure (the scan too). */
+export function isUnreadable(error: unknown): boolean {
+  return error instanceof ImageError && UNREADABLE.has(error.code);
+}
+
 /** Never rejects: a photo that cannot be loaded becomes a reason. */
 export async function loadPhoto(item: PlannedPhoto): Promise<Loaded> {
   let photo: DecodedPhoto;
   try {
     photo = await decodePhoto(item.input);
   } catch (error) {
-    const unreadable = error instanceof ImageError && UNREADABLE.has(error.code);
-    return { ok: false, unreadable, reason: message(error, item.input) };
+    return { ok: false, unreadable: isUnreadable(error), reason: message(error, item.input) };
   }
   try {
     assertFitsFormat(item.format, photo.width, photo.height, item.output);

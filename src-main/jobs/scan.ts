@@ -2,10 +2,11 @@
 // once, reading its mean blur confidence and kept ratio; nothing is written. At the reduced size a blur streak
 // is shorter in pixels, so the numbers rank photos of one album against each other; they are not the values a
 // full-size restore would report. Masks are not applied (the scan measures what the model finds by itself).
+// As in the batch, junk is skipped and a photo that could not be measured (denied, too large) fails.
 import { decodePreview } from '../imaging';
 import type { Device, InferenceEngine } from '../inference';
 import { expandInputs, isMask } from './expand';
-import { meanOf, message } from './photo-steps';
+import { isUnreadable, meanOf, message } from './photo-steps';
 import { rankByBlur } from './summary';
 import type { RankedPhoto, SkippedFile } from './types';
 
@@ -24,6 +25,9 @@ export interface ScanRequest {
 export interface ScanResult {
   /** Most blur first. */
   ranking: RankedPhoto[];
+  /** Photos that could not be measured, with why (the CLI exits 1). */
+  failures: SkippedFile[];
+  /** Files that are no photo (not an image, empty, damaged). */
   skipped: SkippedFile[];
   size: number;
   seconds: number;
@@ -36,6 +40,7 @@ export async function scanAlbum(engine: InferenceEngine, request: ScanRequest): 
   const skipped: SkippedFile[] = found.others
     .filter((file) => !isMask(file.path))
     .map((file) => ({ input: file.path, reason: 'not a photo (JPEG, PNG, TIFF, WebP, AVIF)' }));
+  const failures: SkippedFile[] = [];
   const measured = [];
   for (const [index, file] of found.photos.entries()) {
     request.signal?.throwIfAborted();
@@ -59,8 +64,10 @@ export async function scanAlbum(engine: InferenceEngine, request: ScanRequest): 
       });
     } catch (error) {
       if (request.signal?.aborted) throw error;
-      skipped.push({ input: file.path, reason: message(error, file.path) });
+      const reason = message(error, file.path);
+      (isUnreadable(error) ? skipped : failures).push({ input: file.path, reason });
     }
   }
-  return { ranking: rankByBlur(measured), skipped, size, seconds: (performance.now() - started) / 1000 };
+  const seconds = (performance.now() - started) / 1000;
+  return { ranking: rankByBlur(measured), failures, skipped, size, seconds };
 }

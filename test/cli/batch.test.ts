@@ -99,6 +99,21 @@ describe('deblur batch', () => {
     expect(run.stderr).toContain(`failed ${huge}: 20000x15000 (300.0 MP) is over the 268.4 MP limit`);
   });
 
+  it('scan exits 1 when a photo cannot be read (over the pixel limit) and lists it as failed, in text and JSON', async () => {
+    const folder = await tempFolder();
+    await makePhotos(folder, 1);
+    const huge = await hugePng(join(folder, 'huge.png'), 20000, 15000);
+    const reason = '20000x15000 (300.0 MP) is over the 268.4 MP limit';
+    const text = await deblur('scan', folder, '--size', '64', '--model', FIXTURE_DIR);
+    expect(text.code, text.stderr).toBe(1);
+    expect(text.stdout.trim().split('\n')).toHaveLength(2); // the header and the one photo measured
+    expect(text.stderr).toContain(`failed ${huge}: ${reason}`);
+    expect(text.stderr).not.toContain('skipped');
+    const json = await deblur('scan', folder, '--size', '64', '--json', '--model', FIXTURE_DIR);
+    expect(json.code, json.stderr).toBe(1);
+    expect(JSON.parse(json.stdout)).toMatchObject({ failures: [{ input: huge, reason }], skipped: [] });
+  });
+
   it('exits 2 on usage errors and on any request that would overwrite an original', async () => {
     const folder = await tempFolder();
     const input = join(folder, 'in');
