@@ -107,7 +107,7 @@ export class BatchJob {
     this.emitProgress();
     const summary = this.summary.finish(this.elapsed(), this.cancelled, this.stopped?.message);
     // A report that cannot be written does not undo the batch: the summary still comes back.
-    const reported = await writeReports(summary).catch(() => summary);
+    const reported = await writeReports(summary, this.plan.photos).catch(() => summary);
     if (this.stopped) throw new BatchStoppedError(this.stopped.message, reported, { cause: this.stopped });
     return reported;
   }

@@ -1,8 +1,9 @@
 // The batch summary: counts, failures with reasons, time, the blur ranking; and the same as report files
-// (JSON and CSV) in the output folder, written atomically.
+// (JSON and CSV) in the output folder, written atomically. The CSV has a row for every photo, so a batch that
+// ended early says so in it too.
 import { join } from 'node:path';
 import { writeFileAtomic } from '../imaging';
-import type { BatchPlan, BatchSummary, PhotoOutcome, RankedPhoto } from './types';
+import type { BatchPlan, BatchSummary, PhotoOutcome, PlannedPhoto, RankedPhoto } from './types';
 
 export const REPORT_JSON = 'deblur-batch-report.json';
 export const REPORT_CSV = 'deblur-batch-report.csv';
@@ -68,22 +69,39 @@ export function rankByBlur(outcomes: readonly PhotoOutcome[]): RankedPhoto[] {
     .sort((a, b) => b.meanConfidence - a.meanConfidence || b.keptRatio - a.keptRatio);
 }
 
+/** A row of the CSV: a photo's outcome, or one of `planned` that a stopped or cancelled batch never finished. */
+type CsvRow = Omit<PhotoOutcome, 'status'> & { status: PhotoOutcome['status'] | 'not run' };
+
 /** Writes the JSON and CSV reports into the output folder and returns the summary with their paths. */
-export async function writeReports(summary: BatchSummary): Promise<BatchSummary> {
+export async function writeReports(
+  summary: BatchSummary,
+  planned: readonly PlannedPhoto[],
+): Promise<BatchSummary> {
   const json = join(summary.outputRoot, REPORT_JSON);
   const csv = join(summary.outputRoot, REPORT_CSV);
   const withPaths = { ...summary, report: { json, csv } };
   await writeFileAtomic(json, Buffer.from(`${JSON.stringify(withPaths, null, 2)}\n`));
-  await writeFileAtomic(csv, Buffer.from(toCsv(summary.outcomes)));
+  await writeFileAtomic(csv, Buffer.from(toCsv([...summary.outcomes, ...notRun(summary, planned)])));
   return withPaths;
 }
 
-function toCsv(outcomes: readonly PhotoOutcome[]): string {
+/** The planned photos this run did not finish, with why the batch ended before them: a spreadsheet of the CSV
+ * alone then shows the batch stopped early (the JSON has `stopped` and the counts). */
+function notRun(summary: BatchSummary, planned: readonly PlannedPhoto[]): CsvRow[] {
+  const reason = summary.stopped ?? (summary.cancelled ? 'the batch was cancelled' : undefined);
+  if (reason === undefined) return [];
+  const finished = new Set(summary.outcomes.map((outcome) => outcome.input));
+  return planned
+    .filter((photo) => !finished.has(photo.input))
+    .map((photo) => ({ input: photo.input, status: 'not run', reason }));
+}
+
+function toCsv(outcomes: readonly CsvRow[]): string {
   const header = 'input,status,output,reason,mean_confidence,kept_ratio,seconds';
   const cell = (value: string | number | undefined) => {
     if (value === undefined) return '';
     const text = String(value);
-    return /[",\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+    return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
   };
   const rows = outcomes.map((o) =>
     [o.input, o.status, o.output, o.reason, o.meanConfidence, o.keptRatio, o.seconds].map(cell).join(','),

@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FIXTURE_DIR } from '../inference/helpers';
-import { albumOnTwoDisks, fillDisk, listFiles } from '../jobs/helpers';
+import { albumOnTwoDisks, fillDisk, listFiles, readCsv } from '../jobs/helpers';
 import { deblur } from './helpers';
 
 describe('deblur batch on a full output disk', () => {
@@ -31,6 +31,11 @@ describe('deblur batch on a full output disk', () => {
       const report = JSON.parse(await readFile(join(out, 'deblur-batch-report.json'), 'utf8'));
       expect(report).toMatchObject({ failures: [], counts: { failed: 0, notRun: 3 } });
       expect(report.stopped).toMatch(/disk of the output photos is full/);
+      // A spreadsheet of the CSV lists every photo, not run, with why the batch stopped.
+      const rows = await readCsv(join(out, 'deblur-batch-report.csv'));
+      expect(rows.map((row) => [row.status, row.reason])).toEqual(
+        Array.from({ length: 3 }, () => ['not run', report.stopped]),
+      );
       expect(await listFiles(disk)).toEqual([join(disk, 'filler')]);
     } finally {
       unmount();

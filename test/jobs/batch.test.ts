@@ -19,7 +19,7 @@ import {
 import { loadPhoto } from '../../src-main/jobs/photo-steps';
 import { CAN_DENY_READS, asNobody, lockedPhoto, makePhoto, tempFolder } from '../imaging/helpers';
 import { FIXTURE_DIR } from '../inference/helpers';
-import { checksums, hugePng, listFiles, makeAlbum, makePhotos, makeReadOnly } from './helpers';
+import { checksums, hugePng, listFiles, makeAlbum, makePhotos, makeReadOnly, readCsv } from './helpers';
 
 const engine = new InferenceEngine();
 afterAll(() => engine.close());
@@ -270,6 +270,11 @@ describe('batch jobs service', () => {
     expect(cancelled.summary.counts.done).toBe(kept.length);
     expect(cancelled.summary.counts.notRun).toBe(5 - kept.length);
     expect(kept.some((f) => f.endsWith('.tmp'))).toBe(false);
+    // The CSV lists the photos it never reached too, and why.
+    const rows = await readCsv(join(out2, REPORT_CSV));
+    expect(rows.filter((row) => row.status === 'not run').map((row) => row.reason)).toEqual(
+      Array.from({ length: 5 - kept.length }, () => 'the batch was cancelled'),
+    );
     // Running it again finishes the rest.
     const rest = await runBatch({ inputs: [input], output: out2 });
     expect(rest.summary.counts).toMatchObject({ resumed: kept.length, done: 5 - kept.length });

@@ -142,3 +142,34 @@ export function fillDisk(folder: string): void {
     // ENOSPC: full, as wanted
   }
 }
+
+/** The rows of a CSV file (RFC 4180: quoted cells may hold commas, quotes and line breaks) as records by
+ * header; throws on a row whose cell count differs from the header's, so a malformed report fails the test. */
+export async function readCsv(path: string): Promise<Record<string, string>[]> {
+  const text = await readFile(path, 'utf8');
+  const rows: string[][] = [];
+  const row: string[] = [];
+  let cell = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (quoted && c === '"' && text[i + 1] === '"') {
+      cell += '"';
+      i++;
+    } else if (c === '"') {
+      quoted = !quoted;
+    } else if (!quoted && (c === ',' || c === '\n')) {
+      row.push(cell);
+      cell = '';
+      if (c === '\n') rows.push(row.splice(0));
+    } else {
+      cell += c;
+    }
+  }
+  const [header, ...body] = rows;
+  return body.map((cells) => {
+    if (cells.length !== header!.length)
+      throw new Error(`CSV row of ${cells.length} cells: ${cells.join(',')}`);
+    return Object.fromEntries(header!.map((name, i) => [name, cells[i]!]));
+  });
+}

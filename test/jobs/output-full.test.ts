@@ -4,10 +4,17 @@ import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { InferenceEngine } from '../../src-main/inference';
-import { BatchJob, BatchStoppedError, REPORT_JSON, planBatch, type PhotoOutcome } from '../../src-main/jobs';
+import {
+  BatchJob,
+  BatchStoppedError,
+  REPORT_CSV,
+  REPORT_JSON,
+  planBatch,
+  type PhotoOutcome,
+} from '../../src-main/jobs';
 import { readJournal } from '../../src-main/jobs/journal';
 import { FIXTURE_DIR } from '../inference/helpers';
-import { albumOnTwoDisks, checksums, fillDisk, listFiles } from './helpers';
+import { albumOnTwoDisks, checksums, fillDisk, listFiles, readCsv } from './helpers';
 
 const engine = new InferenceEngine();
 afterAll(() => engine.close());
@@ -51,6 +58,13 @@ describe('batch whose output disk is full', () => {
       expect(stopped.summary.counts).toMatchObject({ total: 4, done: 1, failed: 0, skipped: 0, notRun: 3 });
       const report = JSON.parse(await readFile(join(out, REPORT_JSON), 'utf8'));
       expect(report).toMatchObject({ stopped: stopped.message, failures: [] });
+      // The CSV alone tells that the batch stopped, and why: one row per photo, those it never finished
+      // `not run` with the reason (the second photo's included: it was not written).
+      const rows = await readCsv(join(out, REPORT_CSV));
+      expect(rows.map((row) => [row.input, row.status, row.reason])).toEqual([
+        [first!.input, 'done', ''],
+        ...plan.photos.slice(1).map((photo) => [photo.input, 'not run', stopped.message]),
+      ]);
       // The first output and nothing else on the full disk: no temp file, nothing of the second photo.
       expect(await listFiles(disk)).toEqual([onDisk(first!.output), join(disk, 'filler')].sort());
       const kept = await checksums(disk);
@@ -63,6 +77,12 @@ describe('batch whose output disk is full', () => {
       const again = await new BatchJob(engine, await planBatch(request)).run();
       expect(again.counts).toMatchObject({ resumed: 1, done: 3, failed: 0, notRun: 0 });
       expect(again.stopped).toBeUndefined();
+      expect((await readCsv(join(out, REPORT_CSV))).map((row) => row.status).sort()).toEqual([
+        'done',
+        'done',
+        'done',
+        'resumed',
+      ]);
       // Every photo once (no `-2`), the first one left as it was.
       expect(await listFiles(disk)).toEqual(plan.photos.map((p) => onDisk(p.output)));
       const name = onDisk(first!.output).slice(disk.length + 1);
