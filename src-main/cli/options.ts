@@ -27,7 +27,11 @@ export const integer =
 /** --model, --device, --threads. */
 export function engineOptions(command: Command): Command {
   return command
-    .option('--model <id|dir>', 'model id in models/ or a model folder; default: the installed default model')
+    .option(
+      '--model <id|dir>',
+      'model id (shipped in models/ or imported: deblur models list) or a model folder; ' +
+        'default: the default model (deblur models default <id>)',
+    )
     .addOption(new Option('--device <device>', 'execution provider').choices(DEVICES).default('auto'))
     .option(
       '--threads <n>',
