@@ -36,7 +36,11 @@ function roots(options: RegistryRoots): Required<RegistryRoots> {
   return { shipped: options.shipped ?? SHIPPED_MODELS_ROOT, user: options.user ?? userModelsDir() };
 }
 
-function scan(root: string, source: ModelEntry['source']): ModelEntry[] {
+/**
+ * The model folders in `root` (each with model.onnx and a readable manifest.json), by id; dot-folders (an
+ * import's staging folder) are not models.
+ */
+export function modelsIn(root: string, source: ModelEntry['source']): ModelEntry[] {
   if (!existsSync(root)) return [];
   return readdirSync(root)
     .filter((name) => !name.startsWith('.'))
@@ -75,25 +79,41 @@ export function chosenDefault(userRoot = userModelsDir()): string | undefined {
 }
 
 /**
- * Every model, shipped first. The default is the user's choice when it is still installed, else the shipped
- * model whose manifest says `"default": true`, else the first pruned model. Dense variants never are.
+ * THE default-model rule, the only one: `deblur models list` marks what it returns, the app's Models tab, model
+ * picker, restore and batch use it, and so do `deblur <photo>`, `deblur batch` and `deblur scan` without
+ * --model (restore/resolveModelDir). `entries` in listModels' order (shipped, then imported, each by id):
+ * 1. the user's choice (`chosen`, from default.json) while it is installed;
+ * 2. else the shipped model whose manifest says `"default": true`;
+ * 3. else an imported (user-folder) model whose manifest says `"default": true` (an export made with --default);
+ * 4. else the first model: a shipped one before an imported one.
+ * Dense (benchmark) variants never are, not even when chosen.
  */
+export function pickDefault(entries: readonly ModelEntry[], chosen?: string): ModelEntry | undefined {
+  const pruned = entries.filter((e) => e.variant !== 'dense');
+  return (
+    pruned.find((e) => chosen !== undefined && e.id === chosen) ??
+    pruned.find((e) => e.source === 'shipped' && e.manifest.default === true) ??
+    pruned.find((e) => e.manifest.default === true) ??
+    pruned[0]
+  );
+}
+
+/** Every model, shipped first (an imported model with a shipped one's id is hidden); pickDefault's is marked. */
 export function listModels(options: RegistryRoots = {}): ModelEntry[] {
   const r = roots(options);
   const shippedIds = new Set<string>();
   const entries = [
-    ...scan(r.shipped, 'shipped').map((e) => (shippedIds.add(e.id), e)),
-    ...scan(r.user, 'imported').filter((e) => !shippedIds.has(e.id)),
+    ...modelsIn(r.shipped, 'shipped').map((e) => (shippedIds.add(e.id), e)),
+    ...modelsIn(r.user, 'imported').filter((e) => !shippedIds.has(e.id)),
   ];
-  const pruned = entries.filter((e) => e.variant !== 'dense');
-  const chosen = chosenDefault(r.user);
-  const pick =
-    pruned.find((e) => e.id === chosen) ??
-    pruned.find((e) => e.source === 'shipped' && e.manifest.default === true) ??
-    pruned.find((e) => e.manifest.default === true) ??
-    pruned[0];
+  const pick = pickDefault(entries, chosenDefault(r.user));
   if (pick) pick.default = true;
   return entries;
+}
+
+/** The default model (pickDefault over listModels), undefined while none is installed. */
+export function defaultModel(options: RegistryRoots = {}): ModelEntry | undefined {
+  return listModels(options).find((e) => e.default);
 }
 
 export function findModel(id: string, options: RegistryRoots = {}): ModelEntry {

@@ -1,10 +1,11 @@
 // Which model folder to use: `--model` as a folder or as an id under models/ or the user's models folder
-// (imported models, src-main/models/), else the user's chosen default, else the shipped default.
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+// (imported models, src-main/models/), else the default model, which the registry's pickDefault decides (the same
+// one `deblur models list` marks and the app runs).
+import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { userModelsDir } from '../models/paths';
 import { shippedModelsDir } from '../paths';
-import { chosenDefault } from '../models/registry';
+import { defaultModel, modelsIn, pickDefault, type RegistryRoots } from '../models/registry';
 
 /** The repository's (or the installed app's) models/ folder (src-main/paths decides). */
 export const MODELS_ROOT = shippedModelsDir();
@@ -14,70 +15,38 @@ export class ModelNotFoundError extends Error {
 }
 
 /**
- * Resolves `spec` (a folder with manifest.json, or a model id in `root` or `userRoot`) or finds the default
- * model. `userRoot` (imported models) defaults to the user's models folder only with the default `root`.
+ * Resolves `spec` (a folder with manifest.json, or a model id among the shipped models, then the imported ones)
+ * or, without one, returns the registry's default model. `roots` default to the app's: models/ and the user's
+ * models folder.
  */
-export function resolveModelDir(
-  spec: string | undefined,
-  root = MODELS_ROOT,
-  userRoot: string | undefined = root === MODELS_ROOT ? userModelsDir() : undefined,
-): string {
-  const roots = userRoot ? [root, userRoot] : [root];
+export function resolveModelDir(spec: string | undefined, roots: RegistryRoots = {}): string {
+  const shipped = roots.shipped ?? MODELS_ROOT;
+  const user = roots.user ?? userModelsDir();
+  const folders = [shipped, user];
   if (spec) {
     if (isModelDir(spec)) return resolve(spec);
-    for (const r of roots) if (/^[\w.-]+$/.test(spec) && isModelDir(join(r, spec))) return join(r, spec);
+    for (const r of folders) if (/^[\w.-]+$/.test(spec) && isModelDir(join(r, spec))) return join(r, spec);
     throw new ModelNotFoundError(
       `model "${spec}" not found: pass a folder holding manifest.json and model.onnx, or an id from ` +
-        roots.join(' or ') +
-        roots.map(listInstalled).join(''),
+        folders.join(' or ') +
+        folders.map(listInstalled).join(''),
     );
   }
-  const chosen = userRoot ? chosenDefault(userRoot) : undefined;
-  if (chosen) {
-    const dir = roots.map((r) => join(r, chosen)).find(isModelDir);
-    if (dir) return dir;
-  }
-  const found = defaultModelDir(root) ?? (userRoot ? defaultModelDir(userRoot) : undefined);
-  if (found) return found;
+  const found = defaultModel({ shipped, user });
+  if (found) return found.dir;
   throw new ModelNotFoundError(
-    `no model is installed in ${root} yet: pass --model <folder or id> ` +
+    `no model is installed in ${shipped} or ${user} yet: pass --model <folder or id> ` +
       '(for a test run: --model test/fixtures/lmdvit-fixture)',
   );
 }
 
 /**
- * The default model: among the pruned models in `root`, the one whose manifest says `"default": true`,
- * else the first by id. Dense (benchmark) variants are never picked.
+ * The default among the models in one folder alone (no imported models, no user choice; the benchmarks' shipped
+ * default), by the same rule (pickDefault): the pruned model whose manifest says `"default": true`, else the first
+ * by id. Dense (benchmark) variants are never picked.
  */
 export function defaultModelDir(root = MODELS_ROOT): string | undefined {
-  const candidates = installed(root).filter((entry) => entry.manifest.variant !== 'dense');
-  const chosen = candidates.find((entry) => entry.manifest.default === true) ?? candidates[0];
-  return chosen?.dir;
-}
-
-interface Installed {
-  dir: string;
-  manifest: { variant?: string; default?: boolean };
-}
-
-function installed(root: string): Installed[] {
-  if (!existsSync(root)) return [];
-  return readdirSync(root)
-    .sort()
-    .map((name) => join(root, name))
-    .filter(isModelDir)
-    .flatMap((dir) => {
-      try {
-        return [
-          {
-            dir,
-            manifest: JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as Installed['manifest'],
-          },
-        ];
-      } catch {
-        return [];
-      }
-    });
+  return pickDefault(modelsIn(root, 'shipped'))?.dir;
 }
 
 function isModelDir(dir: string): boolean {
@@ -93,6 +62,6 @@ function isModelDir(dir: string): boolean {
 }
 
 function listInstalled(root: string): string {
-  const ids = installed(root).map((entry) => entry.dir.slice(root.length + 1));
+  const ids = modelsIn(root, 'shipped').map((entry) => entry.id);
   return ids.length ? ` (installed: ${ids.join(', ')})` : ' (none installed)';
 }

@@ -4,6 +4,7 @@ import { type ImportModelResult, type ModelCardInfo, type ModelInfo } from '../c
 import { importInWorker } from '../models/import-thread';
 import { userModelsDir } from '../models/paths';
 import {
+  defaultModel,
   findModel,
   listModels,
   modelCard,
@@ -27,10 +28,10 @@ export class ModelService {
     return listModels(this.registry).map(toInfo);
   }
 
-  /** The registry's default model (what restore and batch use when no id is given). */
+  /** The model `id` names, else the registry's default (pickDefault: the one the list marks and the CLI runs). */
   entry(id: string | undefined): ModelEntry {
     if (id) return findModel(id, this.registry);
-    const chosen = listModels(this.registry).find((entry) => entry.default);
+    const chosen = defaultModel(this.registry);
     if (!chosen) throw new ApiFailure('not-found', 'no model is installed: add one with "Add model…"');
     return chosen;
   }

@@ -15,12 +15,14 @@ async function install(root: string, id: string, patch: Record<string, unknown> 
 describe('model resolution', () => {
   it('asks for --model while no model is installed', async () => {
     const root = await tempFolder();
-    expect(() => resolveModelDir(undefined, root)).toThrow(/no model is installed .* pass --model/);
-    expect(() => resolveModelDir('nope', root)).toThrow(/model "nope" not found/);
+    const roots = { shipped: root, user: join(root, 'user') }; // no imported models either
+    expect(() => resolveModelDir(undefined, roots)).toThrow(/no model is installed .* pass --model/);
+    expect(() => resolveModelDir('nope', roots)).toThrow(/model "nope" not found/);
   });
 
   it('takes a folder, an id under models/, or the default model (never a dense variant)', async () => {
     const root = await tempFolder();
+    const roots = { shipped: root, user: join(root, 'user') };
     await mkdir(join(root, 'empty'));
     const dense = await install(root, 'a-dense', {
       variant: 'dense',
@@ -29,9 +31,9 @@ describe('model resolution', () => {
     });
     const pruned = await install(root, 'b-pruned');
     expect(defaultModelDir(root)).toBe(pruned);
-    expect(resolveModelDir(undefined, root)).toBe(pruned);
-    expect(resolveModelDir('a-dense', root)).toBe(dense);
-    expect(resolveModelDir(FIXTURE_DIR, root)).toBe(FIXTURE_DIR);
+    expect(resolveModelDir(undefined, roots)).toBe(pruned);
+    expect(resolveModelDir('a-dense', roots)).toBe(dense);
+    expect(resolveModelDir(FIXTURE_DIR, roots)).toBe(FIXTURE_DIR);
     const chosen = await install(root, 'c-chosen', { default: true });
     expect(defaultModelDir(root)).toBe(chosen);
   });
