@@ -53,6 +53,7 @@ function scriptedApi() {
   const menu = new Set<(command: MenuCommand) => void>();
   let finish: ((result: RestoredInfo | 'cancelled') => void) | undefined;
   const requests: RestoreRequest[] = [];
+  const cancels: string[] = [];
   const api: DeblurApi = {
     openPhotos: async () => ({ ok: true, value: { photos: [photo], skipped: [] } }),
     openDropped: async () => ({
@@ -65,17 +66,22 @@ function scriptedApi() {
     restore: (request) => {
       requests.push(request);
       return new Promise((resolve) => {
-        finish = (result) =>
+        finish = (result) => {
+          finish = undefined;
           resolve(
             result === 'cancelled'
               ? { ok: false, error: { code: 'cancelled', message: 'restore cancelled' } }
               : { ok: true, value: result },
           );
+        };
       });
     },
-    cancel: async () => {
-      finish?.('cancelled');
-      return { ok: true, value: true };
+    // As main's: only the running job of that id is stopped; any other id is answered false.
+    cancel: async (jobId) => {
+      cancels.push(jobId);
+      const running = finish !== undefined && jobId === requests.at(-1)?.jobId;
+      if (running) finish!('cancelled');
+      return { ok: true, value: running };
     },
     detect: async () => ({ ok: false, error: { code: 'failed', message: 'not scripted' } }),
     loadMask: async () => ({ ok: true, value: undefined }),
@@ -97,6 +103,7 @@ function scriptedApi() {
   return {
     api,
     requests,
+    cancels,
     emitProgress: (event: ProgressEvent) => progress.forEach((callback) => callback(event)),
     menu: (command: MenuCommand) => menu.forEach((callback) => callback(command)),
     finish: (result: RestoredInfo) => finish?.(result),
@@ -169,6 +176,7 @@ describe('App', () => {
     expect(document.querySelector('progress')?.value).toBe(0.25);
     window.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape' }));
     await settle();
+    expect(script.cancels).toEqual([script.requests[0]!.jobId]);
     expect(document.querySelector('[role="alert"]')?.textContent).toBe('Cancelled');
 
     picker.value = 'official';

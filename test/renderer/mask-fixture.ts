@@ -116,19 +116,23 @@ export function scriptedApi(photos: PhotoInfo[], sidecars: Record<string, GrayIm
     getPhoto: async (id) => ({ ok: true, value: photos.find((p) => p.id === id)! }),
     closePhoto: async () => ({ ok: true, value: true }),
     restore: async () => failed,
-    cancel: async () => {
-      finishDetect?.('cancelled');
-      return { ok: true, value: true };
+    // As main's: only the running detect of that id is stopped; any other id is answered false.
+    cancel: async (jobId) => {
+      const running = finishDetect !== undefined && jobId === detects.at(-1)?.jobId;
+      if (running) finishDetect!('cancelled');
+      return { ok: true, value: running };
     },
     detect: (request) => {
       detects.push(request);
       return new Promise((resolve) => {
-        finishDetect = (result) =>
+        finishDetect = (result) => {
+          finishDetect = undefined;
           resolve(
             result === 'cancelled'
               ? { ok: false, error: { code: 'cancelled', message: 'cancelled' } }
               : { ok: true, value: result },
           );
+        };
       });
     },
     loadMask: async (photoId) => {
