@@ -64,7 +64,11 @@ describe('studio restore', () => {
       region: undefined,
       url: `deblur-photo://result/${info.id}?v=mask-1`,
     });
-    expect(events.some((e) => e.event === 'event:progress')).toBe(true);
+    // Progress under the request's job id (the renderer follows its own job's events by it).
+    expect(events).toContainEqual({
+      event: 'event:progress',
+      payload: expect.objectContaining({ jobId: 'mask-1', photoId: info.id }),
+    });
 
     const original = await decodePhoto(path);
     const result = await studio.image('result', info.id);
@@ -233,6 +237,16 @@ describe('studio restore', () => {
     const running = call(CHANNELS.detect, { jobId: 'detect-2', photoId: info.id });
     expect(ok(await call(CHANNELS.cancel, 'detect-2'))).toBe(true);
     expect(await running).toMatchObject({ ok: false, error: { code: 'cancelled' } });
+  });
+
+  it('cancels a restore by its job id, and not by another id', async () => {
+    const { info } = await openPhoto();
+    const running = call(CHANNELS.restore, { jobId: 'run-cancel', photoId: info.id });
+    expect(ok(await call(CHANNELS.cancel, info.id))).toBe(false); // the photo's id is no job's
+    expect(ok(await call(CHANNELS.cancel, 'run-cancel'))).toBe(true);
+    expect(await running).toMatchObject({ ok: false, error: { code: 'cancelled' } });
+    expect(ok(await call(CHANNELS.cancel, 'run-cancel'))).toBe(false); // ended: nothing left to stop
+    expect(ok<PhotoInfo>(await call(CHANNELS.getPhoto, info.id)).restored).toBeUndefined();
   });
 
   it('closing a photo stops its running restore, which writes nothing into the removed cache', async () => {
