@@ -47,7 +47,8 @@ function scriptedApi() {
       starts.push(request);
       return new Promise((resolve) => (finish = (value) => resolve({ ok: true, value })));
     },
-    controlBatch: async (request) => (controls.push(request), { ok: true, value: true }),
+    // As main's: only the running batch of that id is acted on; any other id is answered false.
+    controlBatch: async (request) => (controls.push(request), { ok: true, value: request.jobId === jobId }),
     onBatchProgress: (callback) => (listeners.add(callback), () => listeners.delete(callback)),
     onProgress: () => () => {},
     onPhotosAdded: () => () => {},
@@ -171,7 +172,12 @@ describe('Batch panel', () => {
     button('Resume')!.click();
     button('Cancel')!.click();
     await settle();
-    expect(script.controls.map((c) => c.action)).toEqual(['pause', 'resume', 'cancel']);
+    const { jobId } = script.starts[0]!;
+    expect(script.controls).toEqual([
+      { jobId, action: 'pause' },
+      { jobId, action: 'resume' },
+      { jobId, action: 'cancel' },
+    ]);
 
     script.finish({
       outputFolder: '/albums/output',
