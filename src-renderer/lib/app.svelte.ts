@@ -1,6 +1,6 @@
 // The app's state: the library, the view, the compare settings and the restore job, plus the commands that menus,
 // shortcuts and buttons share.
-import type { DeblurApi, MenuCommand, Unsubscribe } from '../../src-main/contract';
+import type { DeblurApi, MenuCommand, ModelInfo, Unsubscribe } from '../../src-main/contract';
 import { BatchState } from '../features/batch/batch.svelte';
 import { ExportState } from '../features/export/export.svelte';
 import { LibraryState } from '../features/library/library.svelte';
@@ -33,7 +33,7 @@ export class AppState {
     this.library = new LibraryState(api);
     this.restore = new RestoreState(api);
     this.batch = new BatchState(api);
-    this.models = new ModelsState(api);
+    this.models = new ModelsState(api, (models) => this.forgetRemovedModels(models));
     this.mask = new MaskState(api, this.library);
     this.detect = new DetectState(api);
     this.exporting = new ExportState(api);
@@ -61,6 +61,15 @@ export class AppState {
     if (!photo || !region) return;
     const revision = this.mask.current?.revision ?? 0;
     await this.restore.run(photo, { mask: this.mask.maskForRun(photo), region, revision });
+  }
+
+  /** A picked model that is no longer installed (removed here or with the CLI) gives way to the default. */
+  private forgetRemovedModels(models: ModelInfo[]): void {
+    for (const state of [this.restore, this.batch]) {
+      if (state.modelId !== undefined && !models.some((model) => model.id === state.modelId)) {
+        state.modelId = undefined;
+      }
+    }
   }
 
   /** Opens the export dialog for the selected photo once it has been restored. */

@@ -13,7 +13,11 @@ export class ModelsState {
 
   readonly selected = $derived(this.models.find((model) => model.id === this.selectedId));
 
-  constructor(private readonly api: DeblurApi) {}
+  /** `listed` hears every list main answers (the pickers drop a model that is no longer installed). */
+  constructor(
+    private readonly api: DeblurApi,
+    private readonly listed: (models: ModelInfo[]) => void = () => {},
+  ) {}
 
   async refresh(): Promise<void> {
     await this.attempt(async () => this.set(unwrap(await this.api.listModels())));
@@ -45,29 +49,40 @@ export class ModelsState {
   }
 
   async makeDefault(id: string): Promise<void> {
-    await this.attempt(async () => this.set(unwrap(await this.api.setDefaultModel(id))));
+    await this.attempt(async () => this.set(unwrap(await this.api.setDefaultModel(id))), { resync: true });
   }
 
   async remove(id: string): Promise<void> {
-    await this.attempt(async () => {
-      this.set(unwrap(await this.api.removeModel(id)));
-      if (this.selectedId === id) {
-        this.selectedId = undefined;
-        this.card = undefined;
-      }
-    });
+    await this.attempt(
+      async () => {
+        this.set(unwrap(await this.api.removeModel(id)));
+        if (this.selectedId === id) {
+          this.selectedId = undefined;
+          this.card = undefined;
+        }
+      },
+      { resync: true },
+    );
   }
 
   private set(models: ModelInfo[]): void {
     this.models = models;
+    this.listed(models);
   }
 
-  private async attempt(action: () => Promise<void>): Promise<void> {
+  /**
+   * Runs `action`, showing main's message when it fails. `resync`: a refusal may come from a list that is out of
+   * date (a model removed with the CLI meanwhile), so the list is read again and shows what main has.
+   */
+  private async attempt(action: () => Promise<void>, { resync = false } = {}): Promise<void> {
     this.error = undefined;
     try {
       await action();
     } catch (error) {
       this.error = messageOf(error);
+      if (!resync) return;
+      const listed = await this.api.listModels();
+      if (listed.ok) this.set(listed.value);
     }
   }
 }
