@@ -266,5 +266,25 @@ describe('Models tab', () => {
     // The imported model is offered by the Restore panel's picker.
     await click('Restore');
     expect(offered().options).toEqual(['Default (Official LMD-ViT)', 'Official LMD-ViT', 'My fine-tune']);
+
+    // A model added and then removed: "Added" no longer stands on screen, the removal is said instead.
+    await click('Models');
+    registry.nextImport({ model: { id: 'other', name: 'Other' }, seconds: 2 });
+    await click('Add model…');
+    expect(notice()).toBe('Added Other (2.0 s)');
+    await click('Remove', row('Other'));
+    await click('Yes, remove', row('Other'));
+    expect(notice()).toBe('Removed Other');
+    expect(alert()).toBeUndefined();
+
+    // Removed in a terminal, then the list read again (a refused action): its "Added" goes with it.
+    registry.nextImport({ model: { id: 'third', name: 'Third' }, seconds: 3 });
+    await click('Add model…');
+    expect(notice()).toBe('Added Third (3.0 s)');
+    registry.removedOutside('third');
+    await click('Make default', row('Third'));
+    expect(alert()).toBe('model "third" not found (installed: official, mine)');
+    expect(listed()).toHaveLength(2);
+    expect(notice()).toBeUndefined();
   });
 });

@@ -10,6 +10,8 @@ export class ModelsState {
   importing = $state(false);
   notice = $state<string | undefined>(undefined);
   error = $state<string | undefined>(undefined);
+  /** The model `notice` speaks of ("Added X"): once X is no longer listed, the notice goes. */
+  private noticeFor: string | undefined;
 
   readonly selected = $derived(this.models.find((model) => model.id === this.selectedId));
 
@@ -36,10 +38,12 @@ export class ModelsState {
     if (this.importing) return;
     this.importing = true;
     this.notice = undefined;
+    this.noticeFor = undefined;
     await this.attempt(async () => {
       const imported = unwrap(await this.api.importModel());
       if (!imported.model) return;
       this.set(unwrap(await this.api.listModels()));
+      this.noticeFor = imported.model.id;
       this.notice = imported.existing
         ? `Already imported as ${imported.model.name}`
         : `Added ${imported.model.name} (${imported.seconds.toFixed(1)} s)`;
@@ -53,9 +57,12 @@ export class ModelsState {
   }
 
   async remove(id: string): Promise<void> {
+    const name = this.models.find((model) => model.id === id)?.name ?? id;
     await this.attempt(
       async () => {
         this.set(unwrap(await this.api.removeModel(id)));
+        this.notice = `Removed ${name}`;
+        this.noticeFor = undefined;
         if (this.selectedId === id) {
           this.selectedId = undefined;
           this.card = undefined;
@@ -67,6 +74,10 @@ export class ModelsState {
 
   private set(models: ModelInfo[]): void {
     this.models = models;
+    if (this.noticeFor !== undefined && !models.some((model) => model.id === this.noticeFor)) {
+      this.notice = undefined;
+      this.noticeFor = undefined;
+    }
     this.listed(models);
   }
 
