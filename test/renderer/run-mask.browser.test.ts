@@ -3,6 +3,7 @@
 import { flushSync } from 'svelte';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { GrayImage, RestoreRequest, RestoredInfo, Result } from '../../src-main/contract';
+import { FORCE } from '../../src-renderer/features/mask/values';
 import { AppState } from '../../src-renderer/lib/app.svelte';
 import { grids, photoInfo, restoredInfo, scriptedApi } from './mask-fixture';
 
@@ -68,6 +69,8 @@ describe('the mask a Run sends', () => {
     const script = scriptedApi([photo]);
     const requests: RestoreRequest[] = [];
     const first = pending<Result<RestoredInfo>>();
+    // Told apart from the second Run's result by its kept ratio.
+    const firstResult = restoredInfo(photo, { keptRatio: 0.31 });
     script.api.restore = (request) => {
       requests.push(request);
       return requests.length === 1
@@ -84,9 +87,9 @@ describe('the mask a Run sends', () => {
     document.endStroke();
     await app.mask.save();
     expect(app.library.selected!.hasMask).toBe(true);
-    first.resolve({ ok: true, value: restoredInfo(photo) });
+    first.resolve({ ok: true, value: firstResult });
     await running;
-    expect(app.library.selected!.restored).toBeDefined();
+    expect(app.library.selected!.restored).toEqual(firstResult);
     expect(app.library.selected!.hasMask).toBe(true); // not the entry as it was when the Run started
 
     app.mask.clear();
@@ -135,7 +138,19 @@ describe('the mask a Run sends', () => {
     }
     expect(app.mask.document('p0')).toBeUndefined(); // clean and least recently selected
     expect(app.mask.document('p1')?.unsaved).toBe(true); // unsaved: kept
-    expect(app.mask.document('p8')).toBeDefined();
+    // p1 (unsaved) and the six most recently selected, less the clean ones beyond KEPT_DOCUMENTS (6).
+    expect(photos.map((photo) => photo.id).filter((id) => app.mask.document(id))).toEqual([
+      'p1',
+      'p4',
+      'p5',
+      'p6',
+      'p7',
+      'p8',
+    ]);
+    const selected = app.mask.document('p8')!;
+    expect(selected.photoId).toBe('p8');
+    expect(selected.unsaved).toBe(false);
+    expect(selected.toGrayImage()).toBeUndefined(); // no sidecar, never painted: all auto
     expect([...app.detect.results.keys()]).toEqual(['p3', 'p4', 'p5', 'p6', 'p7', 'p8']);
     app.library.select('p0');
     await settle();
@@ -149,9 +164,13 @@ describe('the mask a Run sends', () => {
     await settle();
     app.mask.current!.beginStroke({ x: 5, y: 5 }, 'force', 4, 1);
     app.mask.current!.endStroke();
+    const painted = app.mask.toGrayImage()!;
+    expect([painted.width, painted.height]).toEqual([40, 30]);
+    expect(painted.data[5 * 40 + 5]).toBe(FORCE);
     app.panel = 'restore';
     await app.command('undo');
-    expect(app.mask.toGrayImage()).toBeDefined();
+    // Not undone: the same mask as before the Ctrl+Z.
+    expect(app.mask.toGrayImage()).toEqual(painted);
     expect(app.status).toMatch(/open the Mask tab/);
     app.panel = 'mask';
     await app.command('undo');
