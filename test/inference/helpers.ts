@@ -1,5 +1,5 @@
 // Shared test helpers for the engine: the fixture model, its golden case, temp folders, test pixels.
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach } from 'vitest';
@@ -14,6 +14,19 @@ export async function tempFolder(): Promise<string> {
   const folder = await mkdtemp(join(tmpdir(), 'deblur-engine-'));
   folders.push(folder);
   return folder;
+}
+
+/** Copies the fixture model to `root/id` with its manifest's id set and `patch` merged in. */
+export async function installFixture(
+  root: string,
+  id: string,
+  patch: Record<string, unknown> = {},
+): Promise<string> {
+  const dir = join(root, id);
+  await cp(FIXTURE_DIR, dir, { recursive: true });
+  const manifest = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8'));
+  await writeFile(join(dir, 'manifest.json'), JSON.stringify({ ...manifest, id, ...patch }));
+  return dir;
 }
 
 afterEach(async () => {

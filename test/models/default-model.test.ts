@@ -1,22 +1,14 @@
 // One rule decides the default model everywhere: `deblur models list` (and the app's Models tab, model picker,
 // restore and batch, which read the same list) and `deblur <photo>`, `deblur batch`, `deblur scan` without
 // --model. Real model folders on disk, copied from the fixture model.
-import { cp, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { defaultModel, listModels, type RegistryRoots } from '../../src-main/models/registry';
 import { resolveModelDir } from '../../src-main/restore';
 import { deblurWithEnv } from '../cli/helpers';
-import { FIXTURE_DIR, tempFolder } from '../inference/helpers';
-
-async function install(root: string, id: string, patch: Record<string, unknown> = {}): Promise<string> {
-  const dir = join(root, id);
-  await cp(FIXTURE_DIR, dir, { recursive: true });
-  const manifest = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8'));
-  await writeFile(join(dir, 'manifest.json'), JSON.stringify({ ...manifest, id, ...patch }));
-  return dir;
-}
+import { installFixture as install, tempFolder } from '../inference/helpers';
 
 const IMPORTED = { source: 'imported' };
 const DENSE = { variant: 'dense', inputs: ['image'], outputs: ['restored'] };

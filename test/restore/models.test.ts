@@ -1,16 +1,8 @@
-import { cp, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { OutputNameError, defaultModelDir, outputTarget, resolveModelDir } from '../../src-main/restore';
-import { FIXTURE_DIR, tempFolder } from '../inference/helpers';
-
-async function install(root: string, id: string, patch: Record<string, unknown> = {}): Promise<string> {
-  const dir = join(root, id);
-  await cp(FIXTURE_DIR, dir, { recursive: true });
-  const manifest = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8'));
-  await writeFile(join(dir, 'manifest.json'), JSON.stringify({ ...manifest, id, ...patch }));
-  return dir;
-}
+import { FIXTURE_DIR, installFixture as install, tempFolder } from '../inference/helpers';
 
 describe('model resolution', () => {
   it('asks for --model while no model is installed', async () => {
