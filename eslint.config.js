@@ -1,4 +1,4 @@
-// ESLint flat config. Besides the usual rules it enforces the import layers of docs/design.md:
+// ESLint flat config. Besides the usual rules it enforces the import layers of ../shared/docs/design.md:
 // each folder names its runtime, and `no-restricted-imports` keeps other runtimes out of it.
 import { builtinModules } from 'node:module';
 import js from '@eslint/js';
@@ -72,7 +72,7 @@ export default defineConfig(
     languageOptions: { globals: { ...globals.browser } },
   },
 
-  // Import layers (docs/design.md, principle 3).
+  // Import layers (../shared/docs/design.md, principle 3).
   { files: ['src-main/**'], rules: restrict(electron) },
   { files: ['src-main/app/**', 'src-main/preload/**', 'src-main/ipc/**'], rules: restrict() },
   { files: ['src-main/inference/**'], rules: restrict(electron, sharp, inferenceUpward) },

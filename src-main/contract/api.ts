@@ -1,4 +1,4 @@
-// THE typed API between the renderer and main (docs/design.md, principle 1). Main implements it (src-main/ipc
+// THE typed API between the renderer and main (../shared/docs/design.md, principle 1). Main implements it (src-main/ipc
 // dispatches each channel to the studio services), the preload exposes it on `window.deblur`, the renderer
 // imports only these types. Every payload is plain data (structured-clone safe): no classes, no functions.
 

@@ -11,7 +11,7 @@ export interface SessionOptions {
   device?: Device;
   /**
    * ORT intra-op threads. Default: 1 on machines with 2 cores or fewer (measured faster and steadier than 2
-   * there, see docs/design.md), otherwise half the cores (the other half keeps the app and decoding fluid).
+   * there, see ../shared/docs/design.md), otherwise half the cores (the other half keeps the app and decoding fluid).
    */
   threads?: number;
 }

@@ -1,4 +1,4 @@
-// Typed context: the one AppState handed to every component (docs/design.md, principle 6).
+// Typed context: the one AppState handed to every component (../shared/docs/design.md, principle 6).
 import { getContext, setContext } from 'svelte';
 import type { AppState } from './app.svelte';
 

@@ -1,4 +1,4 @@
-// Debian's Chromium, launched the one way docs/design.md allows (never a downloaded browser).
+// Debian's Chromium, launched the one way ../shared/docs/design.md allows (never a downloaded browser).
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const CHROMIUM_ARGS = [
   '--no-sandbox',
