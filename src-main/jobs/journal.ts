@@ -34,11 +34,14 @@ export interface JournalState {
   /** Every output path this folder's batches wrote (or were writing when stopped), with its input: a file there
    * is ours to replace only for that input (another album's photo of the same name owns its own). */
   outputs: Map<string, string>;
+  /** Every output path any planned or done record names: where this folder's batches may have left a temp file. */
+  named: Set<string>;
 }
 
 export async function readJournal(path: string): Promise<JournalState> {
   const last = new Map<string, PhotoRecord>();
   const outputs = new Map<string, string>();
+  const named = new Set<string>();
   const text = await readFile(path, 'utf8').catch(() => '');
   for (const line of text.split('\n')) {
     if (!line.trim()) continue;
@@ -51,11 +54,12 @@ export async function readJournal(path: string): Promise<JournalState> {
     if (record.t === 'planned' || record.t === 'done' || record.t === 'failed')
       last.set(record.input, record);
     if (record.t === 'done') outputs.set(record.output, record.input);
+    if (record.t === 'planned' || record.t === 'done') named.add(record.output);
   }
   // A planned output is ours only while it is its photo's last record (killed mid-write, or just after): a
   // photo that failed after planning never wrote there, so a file there is someone else's.
   for (const record of last.values()) if (record.t === 'planned') outputs.set(record.output, record.input);
-  return { last, outputs };
+  return { last, outputs, named };
 }
 
 export class Journal {

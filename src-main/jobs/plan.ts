@@ -175,10 +175,16 @@ async function sameSize(path: string, bytes: number): Promise<boolean> {
   return info?.isFile() === true && info.size === bytes;
 }
 
-/** Removes `.<name>.<hex>.tmp` files (the name cut by tempStem) left by an interrupted atomic write of one of the plan's outputs. Call it
- * only while holding the output folder's lock: another batch's temp file is not stale. */
+/** Removes `.<name>.<hex>.tmp` files (the name cut by tempStem) left by interrupted atomic writes: of this plan's
+ * outputs and of every output the journal names (an earlier run's, whatever its format or --name). A temp-named
+ * file of any other name is not ours. Call it only while holding the output folder's lock: another batch's temp
+ * file is not stale. */
 export async function removeStaleTemps(plan: BatchPlan): Promise<number> {
-  const outputs = [...plan.photos, ...plan.resumed].map((p) => p.output);
+  const { named } = await readJournal(plan.journalPath);
+  const outputs = [
+    ...[...plan.photos, ...plan.resumed].map((p) => p.output),
+    ...[...named].filter((output) => isInside(output, plan.outputRoot)), // not those of a moved folder
+  ];
   const byFolder = new Map<string, Set<string>>();
   for (const output of outputs) {
     const names = byFolder.get(dirname(output)) ?? new Set<string>();

@@ -1,0 +1,75 @@
+// Resuming a batch after an interruption on real files: what an earlier run left behind (temp files, planned
+// outputs) is cleaned up or reused, and nothing that is not the batch's own is touched.
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { InferenceEngine } from '../../src-main/inference';
+import { BatchJob, planBatch, type BatchEvent, type BatchRequest } from '../../src-main/jobs';
+import { readJournal } from '../../src-main/jobs/journal';
+import { makePhoto, tempFolder } from '../imaging/helpers';
+import { FIXTURE_DIR } from '../inference/helpers';
+import { checksums, listFiles } from './helpers';
+
+const engine = new InferenceEngine();
+afterAll(() => engine.close());
+
+async function runBatch(
+  request: Omit<BatchRequest, 'modelDir'>,
+  listen?: (e: BatchEvent, j: BatchJob) => void,
+) {
+  const plan = await planBatch({ modelDir: FIXTURE_DIR, ...request });
+  const job: BatchJob = new BatchJob(engine, plan, (event) => listen?.(event, job));
+  return { plan, job, summary: await job.run() };
+}
+
+/** Cancels as soon as the first photo is in the worker (its first tile done): planned, nothing written. */
+const cancelInWorker = (event: BatchEvent, job: BatchJob) => {
+  if (event.type === 'progress' && event.tiles) job.cancel();
+};
+
+/** p000.jpg of 8 tiles (a cancel after its first lands between two), p001.jpg of one. */
+async function album(folder: string): Promise<string> {
+  await mkdir(folder, { recursive: true });
+  await makePhoto(folder, 'p000.jpg', { width: 640, height: 384 });
+  await makePhoto(folder, 'p001.jpg', { width: 128, height: 96 });
+  return folder;
+}
+
+describe('batch resume', () => {
+  it('removes temp files of an interrupted write under an earlier --format, and keeps any it did not plan', async () => {
+    const folder = await tempFolder();
+    const input = await album(join(folder, 'in'));
+    const originals = await checksums(input);
+    const out = join(folder, 'out');
+    const first = await runBatch({ inputs: [input], output: out, format: 'jpeg' }, cancelInWorker);
+    expect(first.summary).toMatchObject({ cancelled: true, counts: { done: 0 } });
+    // As a kill mid-write would leave it: the photo's last record is `planned`, half its JPEG in a temp file.
+    const { last } = await readJournal(first.plan.journalPath);
+    const planned = [...last.values()].find((record) => record.t === 'planned')!;
+    expect(planned.output).toBe(join(out, 'p000-deblurred.jpg'));
+    const half = (await readFile(join(input, 'p000.jpg'))).subarray(0, 2000);
+    const stale = join(out, '.p000-deblurred.jpg.0123456789ab.tmp');
+    await writeFile(stale, half);
+    // Temp-named files for outputs no batch here planned are not ours to remove.
+    const foreign = [
+      join(out, '.p001-deblurred.tif.0123456789ab.tmp'),
+      join(out, '.p000.jpg.0123456789ab.tmp'),
+    ];
+    for (const path of foreign) await writeFile(path, half);
+
+    const second = await runBatch({ inputs: [input], output: out, format: 'png' });
+    expect(second.summary.counts).toMatchObject({ done: 2, failed: 0 });
+    expect(second.job.staleTempsRemoved).toBe(1);
+    expect(existsSync(stale)).toBe(false);
+    for (const path of foreign) expect(existsSync(path)).toBe(true);
+    const names = (await listFiles(out)).map((file) => file.slice(out.length + 1));
+    expect(names.filter((name) => !name.includes('deblur-batch'))).toEqual([
+      '.p000.jpg.0123456789ab.tmp',
+      '.p001-deblurred.tif.0123456789ab.tmp',
+      'p000-deblurred.png',
+      'p001-deblurred.png',
+    ]);
+    expect(await checksums(input)).toEqual(originals);
+  }, 240_000);
+});
