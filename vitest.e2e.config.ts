@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
 // End-to-end: builds the app, serves the renderer with the test bridge and drives Debian's Chromium
-// (test/e2e/restore.e2e.test.ts). One file, one worker.
+// (test/e2e/restore.e2e.test.ts, models.e2e.test.ts). One worker: the files run one after the other.
 export default defineConfig({
   test: {
     include: ['test/e2e/**/*.e2e.test.ts'],

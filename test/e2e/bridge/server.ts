@@ -1,6 +1,6 @@
 // The end-to-end tests' stand-in for the Electron shell: serves the built renderer (out/renderer) on localhost,
 // injects a `window.deblur` that forwards every verb to the same ipc dispatch Electron uses, streams events, and
-// serves images by id like the deblur-photo:// protocol. Dialogs answer from a queue the test fills. Bytes
+// serves images by id like the deblur-photo:// protocol. Dialogs answer from queues the test fills. Bytes
 // (masks, confidence maps, decision grids) travel as tagged base64 in the JSON both ways (bytes.js).
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -26,6 +26,8 @@ export interface Bridge {
   /** Answers for the next open dialogs (one array per dialog) and save dialogs. */
   openAnswers: string[][];
   saveAnswers: (string | undefined)[];
+  /** Answers for the next "Add model…" file dialogs (empty: cancelled). */
+  modelAnswers: (string | undefined)[];
   close(): Promise<void>;
 }
 
@@ -33,11 +35,12 @@ export async function startBridge(options: StudioOptions): Promise<Bridge> {
   const streams = new Set<ServerResponse>();
   const openAnswers: string[][] = [];
   const saveAnswers: (string | undefined)[] = [];
+  const modelAnswers: (string | undefined)[] = [];
   const host: StudioHost = {
     chooseOpenPaths: async () => openAnswers.shift() ?? [],
     chooseSavePath: async () => saveAnswers.shift(),
     chooseFolder: async () => undefined,
-    chooseModelFile: async () => undefined,
+    chooseModelFile: async () => modelAnswers.shift(),
     emit: (event, payload) => {
       const data = JSON.stringify({ event, payload }, bytesReplacer);
       for (const stream of streams) stream.write(`data: ${data}\n\n`);
@@ -101,6 +104,7 @@ export async function startBridge(options: StudioOptions): Promise<Bridge> {
     studio,
     openAnswers,
     saveAnswers,
+    modelAnswers,
     close: async () => {
       for (const stream of streams) stream.end();
       await new Promise((done) => server.close(done));
