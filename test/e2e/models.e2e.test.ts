@@ -119,7 +119,7 @@ describe('Models tab end to end', () => {
     await tab('Models');
     const confirm = page.getByRole('group', { name: 'Confirm removal' });
     await row('E2E fixture').getByRole('button', { name: 'Remove' }).click();
-    expect(await confirm.textContent()).toContain('Remove E2E fixture? Its files are deleted');
+    expect(await confirm.textContent()).toContain('Remove E2E fixture? Its folder is deleted');
     await confirm.getByRole('button', { name: 'Keep' }).click();
     expect(await confirm.count()).toBe(0);
     expect(existsSync(join(dir, 'model.onnx'))).toBe(true);
