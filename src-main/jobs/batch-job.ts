@@ -165,7 +165,11 @@ export class BatchJob {
         await writing; // the previous photo's encode and write overlapped this inference
         const result = await inference;
         // Stopped while it ran (by the previous photo's record or write): nothing is written for it.
-        if (result instanceof CancelledError || this.stopped) break;
+        if (result instanceof CancelledError || this.stopped) {
+          // Cancelled: said in the journal, else the next run would take a file made there since for its own.
+          if (!this.stopped) await this.record(journal, { t: 'cancelled', input: item.input });
+          break;
+        }
         if (result instanceof Error) {
           const reason = message(result, item.input);
           if (!(await this.record(journal, { t: 'failed', input: item.input, reason }))) break;

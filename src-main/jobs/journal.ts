@@ -1,6 +1,7 @@
 // The batch journal: `.deblur-batch.journal.jsonl` in the output folder, append-only, one JSON object per
 // line, each line fsync'd before the batch goes on. A killed run leaves at worst a torn last line, which is
-// ignored. Order per photo: `planned` (with its output path), the atomic write, then `done` (with checksum).
+// ignored. Order per photo: `planned` (with its output path), the atomic write, then `done` (with checksum);
+// or `planned` then `cancelled` (stopped in the worker, nothing written).
 import { open, readFile, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { NO_SPACE, stoppedBecause } from './disk-full';
@@ -20,6 +21,8 @@ export type JournalRecord =
       meanConfidence: number;
     }
   | { t: 'failed'; input: string; reason: string }
+  /** Cancelled in the worker after `planned`: nothing was written, so its output path is not its own. */
+  | { t: 'cancelled'; input: string }
   | { t: 'end'; at: string; cancelled: boolean };
 
 export type PhotoRecord = Extract<JournalRecord, { t: 'planned' | 'done' | 'failed' }>;
@@ -53,6 +56,7 @@ export async function readJournal(path: string): Promise<JournalState> {
     }
     if (record.t === 'planned' || record.t === 'done' || record.t === 'failed')
       last.set(record.input, record);
+    if (record.t === 'cancelled' && last.get(record.input)?.t === 'planned') last.delete(record.input);
     if (record.t === 'done') outputs.set(record.output, record.input);
     if (record.t === 'planned' || record.t === 'done') named.add(record.output);
   }

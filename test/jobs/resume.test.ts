@@ -44,10 +44,9 @@ describe('batch resume', () => {
     const out = join(folder, 'out');
     const first = await runBatch({ inputs: [input], output: out, format: 'jpeg' }, cancelInWorker);
     expect(first.summary).toMatchObject({ cancelled: true, counts: { done: 0 } });
-    // As a kill mid-write would leave it: the photo's last record is `planned`, half its JPEG in a temp file.
-    const { last } = await readJournal(first.plan.journalPath);
-    const planned = [...last.values()].find((record) => record.t === 'planned')!;
-    expect(planned.output).toBe(join(out, 'p000-deblurred.jpg'));
+    // As a kill mid-write would leave it: the journal names the output, half its JPEG is in a temp file.
+    const { named } = await readJournal(first.plan.journalPath);
+    expect([...named]).toEqual([join(out, 'p000-deblurred.jpg')]);
     const half = (await readFile(join(input, 'p000.jpg'))).subarray(0, 2000);
     const stale = join(out, '.p000-deblurred.jpg.0123456789ab.tmp');
     await writeFile(stale, half);
@@ -71,5 +70,28 @@ describe('batch resume', () => {
       'p001-deblurred.png',
     ]);
     expect(await checksums(input)).toEqual(originals);
+  }, 240_000);
+
+  it('a photo cancelled in the worker wrote nothing: a file made at its output afterwards is not replaced', async () => {
+    const folder = await tempFolder();
+    const input = await album(join(folder, 'in'));
+    const out = join(folder, 'out');
+    const first = await runBatch({ inputs: [input], output: out }, cancelInWorker);
+    expect(first.summary).toMatchObject({ cancelled: true, counts: { done: 0, notRun: 2 } });
+    // Then a single-photo export (another strength, say) lands at the name the batch would have used.
+    const exported = await makePhoto(out, 'p000-deblurred.jpg', { width: 64, height: 48 });
+    const before = await readFile(exported);
+
+    const again = await runBatch({ inputs: [input], output: out });
+    expect(again.summary.counts).toMatchObject({ done: 1, skipped: 1, failed: 0 });
+    expect(again.summary.skips).toEqual([
+      { input: join(input, 'p000.jpg'), reason: expect.stringMatching(/output exists/) },
+    ]);
+    expect(await readFile(exported)).toEqual(before);
+    // Asked to, it goes next to it.
+    const renamed = await runBatch({ inputs: [input], output: out, onExisting: 'rename' });
+    expect(renamed.summary.counts).toMatchObject({ done: 1, resumed: 1 });
+    expect(renamed.plan.photos.map((p) => p.output)).toEqual([join(out, 'p000-deblurred-2.jpg')]);
+    expect(await readFile(exported)).toEqual(before);
   }, 240_000);
 });
