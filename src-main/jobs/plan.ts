@@ -2,7 +2,7 @@
 // and the refusals that keep originals safe. Planning writes nothing; stale temp files are removed by the job
 // once it holds the output folder's lock (removeStaleTemps), never while another batch may be writing.
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { formatFromPath, sidecarPath, tempStem } from '../imaging';
 import { expandInputs, fileId, isInside, isMask, isTempName, type Expansion } from './expand';
@@ -197,13 +197,19 @@ export async function removeStaleTemps(plan: BatchPlan): Promise<number> {
     for (const entry of entries) {
       if (!isTempName(entry)) continue;
       const target = entry.slice(1).replace(/\.[0-9a-f]{12}\.tmp$/, '');
-      if (names.has(target)) {
-        await rm(join(folder, entry), { force: true });
-        removed++;
-      }
+      if (names.has(target) && (await removeFile(join(folder, entry)))) removed++;
     }
   }
   return removed;
+}
+
+/** unlink, not rm: a file only. One that cannot go (a read-only folder) stays: the photos bound there fail on
+ * their own write and the rest of the batch runs. */
+function removeFile(path: string): Promise<boolean> {
+  return unlink(path).then(
+    () => true,
+    () => false,
+  );
 }
 
 /** Creates the output folder and checks that it can hold the journal before any work starts. */

@@ -9,7 +9,7 @@ import { BatchJob, planBatch, type BatchEvent, type BatchRequest } from '../../s
 import { readJournal } from '../../src-main/jobs/journal';
 import { makePhoto, tempFolder } from '../imaging/helpers';
 import { FIXTURE_DIR } from '../inference/helpers';
-import { checksums, listFiles } from './helpers';
+import { checksums, listFiles, makeReadOnly } from './helpers';
 
 const engine = new InferenceEngine();
 afterAll(() => engine.close());
@@ -93,5 +93,32 @@ describe('batch resume', () => {
     expect(renamed.summary.counts).toMatchObject({ done: 1, resumed: 1 });
     expect(renamed.plan.photos.map((p) => p.output)).toEqual([join(out, 'p000-deblurred-2.jpg')]);
     expect(await readFile(exported)).toEqual(before);
+  }, 240_000);
+
+  it('a stale temp file in an output folder now read-only fails only the photos bound there', async (context) => {
+    const folder = await tempFolder();
+    const input = join(folder, 'in');
+    await mkdir(join(input, 'trip'), { recursive: true });
+    await makePhoto(input, 'a.jpg');
+    await makePhoto(join(input, 'trip'), 'c.jpg');
+    const out = join(folder, 'out');
+    await mkdir(join(out, 'trip'), { recursive: true });
+    const stale = join(out, 'trip', '.c-deblurred.jpg.0123456789ab.tmp');
+    await writeFile(stale, 'half a photo');
+    const undo = await makeReadOnly(join(out, 'trip'));
+    if (!undo) return context.skip('cannot make a folder read-only here');
+    try {
+      const { job, summary } = await runBatch({ inputs: [input], output: out, recursive: true });
+      expect(summary.counts).toMatchObject({ done: 1, failed: 1 });
+      expect(summary.failures[0]?.reason).toMatch(/could not be written/);
+      expect(job.staleTempsRemoved).toBe(0);
+      expect(existsSync(stale)).toBe(true);
+    } finally {
+      await undo();
+    }
+    const again = await runBatch({ inputs: [input], output: out, recursive: true });
+    expect(again.summary.counts).toMatchObject({ resumed: 1, done: 1, failed: 0 });
+    expect(again.job.staleTempsRemoved).toBe(1);
+    expect(existsSync(stale)).toBe(false);
   }, 240_000);
 });
