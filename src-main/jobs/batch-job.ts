@@ -88,6 +88,7 @@ export class BatchJob {
     this.started = performance.now();
     await prepareOutput(this.plan);
     const unlock = await lockOutput(this.plan.outputRoot);
+    let reported: BatchSummary;
     try {
       this.staleTempsRemoved = await removeStaleTemps(this.plan);
       const journal = await Journal.open(this.plan.journalPath);
@@ -99,15 +100,16 @@ export class BatchJob {
       } finally {
         await journal.close();
       }
+      this.current = undefined;
+      this.tiles = undefined;
+      this.emitProgress();
+      const summary = this.summary.finish(this.elapsed(), this.cancelled, this.stopped?.message);
+      // A report that cannot be written does not undo the batch: the summary still comes back. Written under
+      // the lock: the next batch would remove its temp files as stale.
+      reported = await writeReports(summary, this.plan.photos).catch(() => summary);
     } finally {
       await unlock();
     }
-    this.current = undefined;
-    this.tiles = undefined;
-    this.emitProgress();
-    const summary = this.summary.finish(this.elapsed(), this.cancelled, this.stopped?.message);
-    // A report that cannot be written does not undo the batch: the summary still comes back.
-    const reported = await writeReports(summary, this.plan.photos).catch(() => summary);
     if (this.stopped) throw new BatchStoppedError(this.stopped.message, reported, { cause: this.stopped });
     return reported;
   }

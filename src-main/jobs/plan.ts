@@ -8,6 +8,7 @@ import { formatFromPath, sidecarPath, tempStem } from '../imaging';
 import { expandInputs, fileId, isInside, isMask, isTempName, type Expansion } from './expand';
 import { journalPath, readJournal, type PhotoRecord } from './journal';
 import { checkTemplate, numbered, outputName } from './naming';
+import { REPORT_CSV, REPORT_JSON } from './summary';
 import {
   BatchUsageError,
   DEFAULT_NAME_TEMPLATE,
@@ -176,7 +177,8 @@ async function sameSize(path: string, bytes: number): Promise<boolean> {
 }
 
 /** Removes `.<name>.<hex>.tmp` files (the name cut by tempStem) left by interrupted atomic writes: of this plan's
- * outputs and of every output the journal names (an earlier run's, whatever its format or --name). A temp-named
+ * outputs, of every output the journal names (an earlier run's, whatever its format or --name) and of the
+ * reports. A temp-named
  * file of any other name is not ours. Call it only while holding the output folder's lock: another batch's temp
  * file is not stale. */
 export async function removeStaleTemps(plan: BatchPlan): Promise<number> {
@@ -184,6 +186,7 @@ export async function removeStaleTemps(plan: BatchPlan): Promise<number> {
   const outputs = [
     ...[...plan.photos, ...plan.resumed].map((p) => p.output),
     ...[...named].filter((output) => isInside(output, plan.outputRoot)), // not those of a moved folder
+    ...[REPORT_JSON, REPORT_CSV].map((name) => join(plan.outputRoot, name)),
   ];
   const byFolder = new Map<string, Set<string>>();
   for (const output of outputs) {

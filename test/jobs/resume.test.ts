@@ -5,7 +5,14 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { InferenceEngine } from '../../src-main/inference';
-import { BatchJob, planBatch, type BatchEvent, type BatchRequest } from '../../src-main/jobs';
+import {
+  BatchJob,
+  REPORT_CSV,
+  REPORT_JSON,
+  planBatch,
+  type BatchEvent,
+  type BatchRequest,
+} from '../../src-main/jobs';
 import { readJournal } from '../../src-main/jobs/journal';
 import { makePhoto, tempFolder } from '../imaging/helpers';
 import { FIXTURE_DIR } from '../inference/helpers';
@@ -120,5 +127,21 @@ describe('batch resume', () => {
     expect(again.summary.counts).toMatchObject({ resumed: 1, done: 1, failed: 0 });
     expect(again.job.staleTempsRemoved).toBe(1);
     expect(existsSync(stale)).toBe(false);
+  }, 240_000);
+
+  it('removes temp files of report writes a killed run left', async () => {
+    const folder = await tempFolder();
+    const input = join(folder, 'in');
+    await mkdir(input);
+    await makePhoto(input, 'a.jpg');
+    const out = join(folder, 'out');
+    await mkdir(out);
+    const stale = [REPORT_JSON, REPORT_CSV].map((name) => join(out, `.${name}.0123456789ab.tmp`));
+    for (const path of stale) await writeFile(path, '{"counts":');
+    const { job, summary } = await runBatch({ inputs: [input], output: out });
+    expect(summary.counts).toMatchObject({ done: 1, failed: 0 });
+    expect(job.staleTempsRemoved).toBe(2);
+    for (const path of stale) expect(existsSync(path)).toBe(false);
+    expect(JSON.parse(await readFile(join(out, REPORT_JSON), 'utf8')).counts.done).toBe(1);
   }, 240_000);
 });
