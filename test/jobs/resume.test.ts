@@ -51,7 +51,7 @@ describe('batch resume', () => {
     const out = join(folder, 'out');
     const first = await runBatch({ inputs: [input], output: out, format: 'jpeg' }, cancelInWorker);
     expect(first.summary).toMatchObject({ cancelled: true, counts: { done: 0 } });
-    // As a kill mid-write would leave it: the journal names the output, half its JPEG is in a temp file.
+    // As a kill mid-write would leave it: the journal names the output, a cut-off JPEG is in its temp file.
     const { named } = await readJournal(first.plan.journalPath);
     expect([...named]).toEqual([join(out, 'p000-deblurred.jpg')]);
     const half = (await readFile(join(input, 'p000.jpg'))).subarray(0, 2000);
