@@ -141,9 +141,10 @@ function printSummary(summary: BatchSummary): void {
   const { counts } = summary;
   const rate =
     summary.photosPerMinute === undefined ? '' : `, ${summary.photosPerMinute.toFixed(1)} photos/min`;
+  const redone = summary.redone.length ? ` (${summary.redone.length} redone: settings changed)` : '';
   console.error(
     `${endedAs(summary)} in ${formatSeconds(summary.seconds)}${rate}: ` +
-      `${counts.done} done, ${counts.resumed} resumed, ${counts.skipped} skipped, ${counts.failed} failed` +
+      `${counts.done} done${redone}, ${counts.resumed} resumed, ${counts.skipped} skipped, ${counts.failed} failed` +
       (counts.notRun ? `, ${counts.notRun} not run` : ''),
   );
   const list = (label: string, items: { input: string; reason: string }[]) => {
@@ -152,6 +153,7 @@ function printSummary(summary: BatchSummary): void {
   };
   list('failed', summary.failures);
   list('skipped', summary.skips);
+  list('done', summary.redone);
   const blurriest = summary.ranking.slice(0, 5);
   if (blurriest.length) console.error('most blur found (mean confidence, kept windows):');
   for (const photo of blurriest) console.error(`  ${rankLine(photo)}`);

@@ -235,6 +235,7 @@ export class BatchJob {
       bytes,
       keptRatio,
       meanConfidence,
+      settings: item.settings,
     });
     const warnings = recorded ? saved.warnings : [...saved.warnings, UNRECORDED];
     const seconds = (performance.now() - started) / 1000;
@@ -242,6 +243,7 @@ export class BatchJob {
       input,
       output,
       status: 'done',
+      reason: item.redo,
       keptRatio,
       meanConfidence,
       seconds,

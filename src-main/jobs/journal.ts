@@ -5,6 +5,7 @@
 import { open, readFile, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { NO_SPACE, stoppedBecause } from './disk-full';
+import type { OutputSettings } from './settings';
 
 export const JOURNAL_NAME = '.deblur-batch.journal.jsonl';
 
@@ -19,6 +20,8 @@ export type JournalRecord =
       bytes: number;
       keptRatio: number;
       meanConfidence: number;
+      /** What the output was made with; absent in journals of older versions. */
+      settings?: OutputSettings | undefined;
     }
   | { t: 'failed'; input: string; reason: string }
   /** Cancelled in the worker after `planned`: nothing was written, so its output path is not its own. */

@@ -8,6 +8,7 @@ import { formatFromPath, sidecarPath, tempStem } from '../imaging';
 import { expandInputs, fileId, isInside, isMask, isTempName, type Expansion } from './expand';
 import { journalPath, readJournal, type PhotoRecord } from './journal';
 import { checkTemplate, numbered, outputName } from './naming';
+import { batchSettings, changedSettings } from './settings';
 import { REPORT_CSV, REPORT_JSON } from './summary';
 import {
   BatchUsageError,
@@ -30,6 +31,7 @@ export async function planBatch(request: BatchRequest): Promise<BatchPlan> {
   const { last: records, outputs: ours } = await readJournal(journal);
 
   const claims = claimedOutputs(found, records, outputRoot, request);
+  const settingsOf = await batchSettings(request);
   // Earlier outputs among the walked files, however either is spelled: the walk already knows each file's id.
   const oursWalked = new Set<string>();
   for (const output of ours.keys()) {
@@ -55,7 +57,10 @@ export async function planBatch(request: BatchRequest): Promise<BatchPlan> {
     }
     const record = records.get(file.path);
     const previous = record && record.t !== 'failed' && claims.get(record.output) === file.path;
-    if (previous && record.t === 'done' && (await sameSize(record.output, record.bytes))) {
+    const mask = existsSync(sidecarPath(file.path)) ? sidecarPath(file.path) : undefined;
+    const settings = await settingsOf(format, mask);
+    const changed = record?.t === 'done' ? changedSettings(record.settings, settings) : [];
+    if (previous && record.t === 'done' && !changed.length && (await sameSize(record.output, record.bytes))) {
       taken.add(fold(record.output));
       resumed.push({
         input: file.path,
@@ -73,13 +78,18 @@ export async function planBatch(request: BatchRequest): Promise<BatchPlan> {
       continue;
     }
     taken.add(fold(output));
-    const mask = sidecarPath(file.path);
     photos.push({
       input: file.path,
       output,
       format,
-      mask: existsSync(mask) ? mask : undefined,
+      mask,
       replaces: existsSync(output),
+      settings,
+      // Into the same file: the earlier output is this photo's own.
+      redo:
+        previous && changed.length
+          ? `redone: made before with other settings (${changed.join(', ')})`
+          : undefined,
     });
   }
   return { request, outputRoot, journalPath: journal, photos, resumed, skipped };

@@ -45,6 +45,7 @@ export class SummaryBuilder {
       photosPerMinute: counts.done && seconds > 0 ? (counts.done / seconds) * 60 : undefined,
       failures: pick('failed'),
       skips: pick('skipped'),
+      redone: pick('done').filter((photo) => photo.reason),
       ranking: rankByBlur(this.outcomes),
       outcomes: this.outcomes,
       report: undefined,

@@ -1,6 +1,7 @@
 // Plain data of the jobs service: the batch request, its plan, the events it emits and the final summary.
 import type { BitDepth, PhotoFormat } from '../imaging';
 import type { Device } from '../inference';
+import type { OutputSettings } from './settings';
 
 export const ON_EXISTING = ['skip', 'rename', 'overwrite-outputs'] as const;
 /** What to do when an output file already exists and this batch did not write it. */
@@ -41,6 +42,10 @@ export interface PlannedPhoto {
   /** The output existed when planned and this plan may replace it (its own earlier output, or
    * --on-existing overwrite-outputs). Otherwise a file that appears there during the batch is left alone. */
   replaces: boolean;
+  /** What its output depends on, recorded with its `done` (planBatch always sets it). */
+  settings?: OutputSettings | undefined;
+  /** Why an output an earlier run finished is restored again (its settings changed); undefined otherwise. */
+  redo?: string | undefined;
 }
 
 /** A photo finished by an earlier run of the same batch (from the journal). */
@@ -125,6 +130,8 @@ export interface BatchSummary {
   photosPerMinute: number | undefined;
   failures: SkippedFile[];
   skips: SkippedFile[];
+  /** Photos an earlier run had finished with other settings, restored again (counted done, not resumed). */
+  redone: SkippedFile[];
   /** Most blur first: by mean confidence, then kept ratio. */
   ranking: RankedPhoto[];
   outcomes: PhotoOutcome[];

@@ -1,7 +1,7 @@
 // Resuming a batch after an interruption on real files: what an earlier run left behind (temp files, planned
 // outputs) is cleaned up or reused, and nothing that is not the batch's own is touched.
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { InferenceEngine } from '../../src-main/inference';
@@ -16,7 +16,8 @@ import {
 import { readJournal } from '../../src-main/jobs/journal';
 import { makePhoto, tempFolder } from '../imaging/helpers';
 import { FIXTURE_DIR } from '../inference/helpers';
-import { checksums, listFiles, makeReadOnly } from './helpers';
+import sharp from 'sharp';
+import { checksums, listFiles, makeReadOnly, readCsv } from './helpers';
 
 const engine = new InferenceEngine();
 afterAll(() => engine.close());
@@ -143,5 +144,145 @@ describe('batch resume', () => {
     expect(job.staleTempsRemoved).toBe(2);
     for (const path of stale) expect(existsSync(path)).toBe(false);
     expect(JSON.parse(await readFile(join(out, REPORT_JSON), 'utf8')).counts.done).toBe(1);
+  }, 240_000);
+});
+
+describe('batch resume with other settings', () => {
+  /** a.jpg, and b.png with a sidecar mask that protects its left half. */
+  async function masked(folder: string) {
+    await mkdir(folder, { recursive: true });
+    const a = await makePhoto(folder, 'a.jpg', { width: 128, height: 96 });
+    const b = await makePhoto(folder, 'b.png', { width: 128, height: 96 });
+    await paintMask(`${b}.mask.png`, 64);
+    return { a, b };
+  }
+  /** A mask that protects the columns left of `edge` (0) and lets the model work right of it (255). */
+  async function paintMask(path: string, edge: number) {
+    const mask = Buffer.alloc(128 * 96);
+    for (let i = 0; i < mask.length; i++) mask[i] = i % 128 < edge ? 0 : 255;
+    await sharp(mask, { raw: { width: 128, height: 96, channels: 1 } })
+      .png()
+      .toFile(path);
+  }
+  const done = async (out: string) =>
+    [...(await readJournal(join(out, '.deblur-batch.journal.jsonl'))).last.values()].filter(
+      (record) => record.t === 'done',
+    );
+
+  it('redoes outputs made with another strength into the same files, and says so', async () => {
+    const folder = await tempFolder();
+    const input = join(folder, 'in');
+    await masked(input);
+    const originals = await checksums(input);
+    const out = join(folder, 'out');
+    await runBatch({ inputs: [input], output: out, strength: 0.3 });
+    const before = await checksums(out);
+    const same = await runBatch({ inputs: [input], output: out, strength: 0.3 });
+    expect(same.summary.counts).toMatchObject({ done: 0, resumed: 2 });
+
+    const stronger = await runBatch({ inputs: [input], output: out, strength: 1 });
+    expect(stronger.summary.counts).toMatchObject({ done: 2, resumed: 0, failed: 0 });
+    expect(stronger.summary.redone).toEqual([
+      { input: join(input, 'a.jpg'), reason: 'redone: made before with other settings (strength)' },
+      { input: join(input, 'b.png'), reason: 'redone: made before with other settings (strength)' },
+    ]);
+    const rows = await readCsv(join(out, REPORT_CSV));
+    expect(rows.map((row) => [row.status, row.reason])).toEqual([
+      ['done', 'redone: made before with other settings (strength)'],
+      ['done', 'redone: made before with other settings (strength)'],
+    ]);
+    // The same files (no -2), now holding the stronger restoration.
+    const after = await checksums(out);
+    for (const name of ['a-deblurred.jpg', 'b-deblurred.png']) {
+      expect(after[name]).toBeDefined();
+      expect(after[name]).not.toBe(before[name]);
+    }
+    expect(Object.keys(after).filter((name) => !name.includes('deblur-batch'))).toHaveLength(2);
+    expect((await done(out)).map((record) => record.t === 'done' && record.settings?.strength)).toEqual([
+      1, 1,
+    ]);
+    // Run again as it is now: nothing to redo, and no strength given is the default 1.
+    const again = await runBatch({ inputs: [input], output: out });
+    expect(again.summary.counts).toMatchObject({ done: 0, resumed: 2 });
+    expect(again.summary.redone).toEqual([]);
+    expect(await checksums(input)).toEqual(originals);
+  }, 240_000);
+
+  it('redoes a photo whose sidecar mask was repainted since, and only that one', async () => {
+    const folder = await tempFolder();
+    const input = join(folder, 'in');
+    const { b } = await masked(input);
+    const out = join(folder, 'out');
+    await runBatch({ inputs: [input], output: out });
+    const before = await checksums(out);
+    await paintMask(`${b}.mask.png`, 16);
+    const again = await runBatch({ inputs: [input], output: out });
+    expect(again.summary.counts).toMatchObject({ done: 1, resumed: 1 });
+    expect(again.summary.redone).toEqual([
+      { input: b, reason: 'redone: made before with other settings (mask)' },
+    ]);
+    const after = await checksums(out);
+    expect(after['a-deblurred.jpg']).toBe(before['a-deblurred.jpg']);
+    expect(after['b-deblurred.png']).not.toBe(before['b-deblurred.png']);
+  }, 240_000);
+
+  it('compares model, threshold, tile and the format options that apply; a journal of an older version resumes', async () => {
+    const folder = await tempFolder();
+    const input = join(folder, 'in');
+    await masked(input);
+    const out = join(folder, 'out');
+    await runBatch({ inputs: [input], output: out });
+    const plan = async (request: Omit<BatchRequest, 'modelDir' | 'inputs' | 'output'>) => {
+      const planned = await planBatch({ modelDir: FIXTURE_DIR, inputs: [input], output: out, ...request });
+      return {
+        redone: planned.photos.map((photo) => [photo.input.slice(input.length + 1), photo.redo]),
+        resumed: planned.resumed.length,
+      };
+    };
+    const redone = (what: string) => `redone: made before with other settings (${what})`;
+    expect(await plan({ threshold: 0.9 })).toEqual({
+      redone: [
+        ['a.jpg', redone('threshold')],
+        ['b.png', redone('threshold')],
+      ],
+      resumed: 0,
+    });
+    expect(await plan({ tile: 128 })).toEqual({
+      redone: [
+        ['a.jpg', redone('tile')],
+        ['b.png', redone('tile')],
+      ],
+      resumed: 0,
+    });
+    // Quality changes the JPEG only; 16 bits the PNG only (a JPEG holds 8).
+    expect(await plan({ quality: 50, bitDepth: 16 })).toEqual({
+      redone: [
+        ['a.jpg', redone('quality')],
+        ['b.png', redone('bitDepth')],
+      ],
+      resumed: 0,
+    });
+    // The defaults spelled out, and the same model in another folder, are the same settings.
+    const copy = join(folder, 'model-copy');
+    await cp(FIXTURE_DIR, copy, { recursive: true });
+    expect(await plan({ modelDir: copy, threshold: 0.5, strength: 1, quality: 92 })).toEqual({
+      redone: [],
+      resumed: 2,
+    });
+    // Another model (its manifest says another id or other weights) is not.
+    const manifest = JSON.parse(await readFile(join(copy, 'manifest.json'), 'utf8'));
+    await writeFile(join(copy, 'manifest.json'), JSON.stringify({ ...manifest, id: 'other' }));
+    expect((await plan({ modelDir: copy })).redone.map(([, why]) => why)).toEqual([
+      redone('model'),
+      redone('model'),
+    ]);
+    // A journal written before settings were recorded: its outputs resume whatever the settings now.
+    const journal = join(out, '.deblur-batch.journal.jsonl');
+    const lines = (await readFile(journal, 'utf8'))
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    await writeFile(journal, lines.map(({ settings: _, ...rest }) => `${JSON.stringify(rest)}\n`).join(''));
+    expect(await plan({ strength: 0.2 })).toEqual({ redone: [], resumed: 2 });
   }, 240_000);
 });
