@@ -232,7 +232,9 @@ describe('batch resume with other settings', () => {
     await masked(input);
     const out = join(folder, 'out');
     await runBatch({ inputs: [input], output: out });
-    const plan = async (request: Omit<BatchRequest, 'modelDir' | 'inputs' | 'output'>) => {
+    const plan = async (
+      request: Omit<BatchRequest, 'modelDir' | 'inputs' | 'output'> & { modelDir?: string },
+    ) => {
       const planned = await planBatch({ modelDir: FIXTURE_DIR, inputs: [input], output: out, ...request });
       return {
         redone: planned.photos.map((photo) => [photo.input.slice(input.length + 1), photo.redo]),
