@@ -50,12 +50,26 @@ export async function batchSettings(request: BatchRequest): Promise<BatchSetting
   };
 }
 
+/** How a changed setting is named in reports: as the CLI option a photographer knows. */
+const LABELS: Record<keyof OutputSettings, string> = {
+  model: 'model',
+  threshold: 'threshold',
+  strength: 'strength',
+  tile: 'tile',
+  format: 'format',
+  quality: 'quality',
+  bitDepth: 'bit depth',
+  mask: 'mask',
+};
+
 /** The names of the settings that differ. A record without settings (a journal of an older version) matches:
  * its outputs resume as they did before. */
 export function changedSettings(recorded: OutputSettings | undefined, now: OutputSettings): string[] {
   if (!recorded) return [];
   const names = Object.keys(now) as (keyof OutputSettings)[];
-  return names.filter((name) => JSON.stringify(recorded[name] ?? null) !== JSON.stringify(now[name] ?? null));
+  return names
+    .filter((name) => JSON.stringify(recorded[name] ?? null) !== JSON.stringify(now[name] ?? null))
+    .map((name) => LABELS[name]);
 }
 
 function sha256(data: string | Buffer): string {

@@ -260,7 +260,7 @@ describe('batch resume with other settings', () => {
     expect(await plan({ quality: 50, bitDepth: 16 })).toEqual({
       redone: [
         ['a.jpg', redone('quality')],
-        ['b.png', redone('bitDepth')],
+        ['b.png', redone('bit depth')],
       ],
       resumed: 0,
     });
