@@ -267,6 +267,9 @@ export interface BatchResult {
   photosPerMinute: number | undefined;
   failures: BatchFailure[];
   skips: BatchFailure[];
+  /** Photos restored again (counted done) because their earlier output was made with other settings: another
+   * model, a repainted mask; the reason names what changed. */
+  redone: BatchFailure[];
   /** The report files written in the output folder (file names). */
   report: { json: string; csv: string } | undefined;
 }

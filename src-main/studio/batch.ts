@@ -177,6 +177,7 @@ function toResult(jobId: string, summary: BatchSummary, name: (path: string) => 
     photosPerMinute: summary.photosPerMinute,
     failures: named(summary.failures),
     skips: named(summary.skips),
+    redone: named(summary.redone),
     report: summary.report && { json: basename(summary.report.json), csv: basename(summary.report.csv) },
   };
 }

@@ -188,12 +188,14 @@ describe('Batch panel', () => {
       photosPerMinute: 24,
       failures: [{ name: 'd.jpg', reason: 'truncated file' }],
       skips: [],
+      redone: [{ name: 'b.jpg', reason: 'redone: made before with other settings (mask)' }],
       report: { json: 'deblur-batch-report.json', csv: 'deblur-batch-report.csv' },
     });
     await settle();
     const summary = text('batch-summary') ?? '';
     expect(summary).toContain('Cancelled in 12.5 s');
-    expect(summary).toContain('5 done');
+    expect(summary.replace(/\s+/g, ' ')).toContain('5 done (1 redone: settings changed), 0 resumed');
+    expect(summary).toContain('b.jpg: redone: made before with other settings (mask)');
     expect(summary).toContain('4 not run');
     expect(summary).toContain('deblur-batch-report.json');
     expect(button('Start batch')!.disabled).toBe(false);
@@ -218,6 +220,7 @@ describe('Batch panel', () => {
       photosPerMinute: 30,
       failures: [],
       skips: [],
+      redone: [],
       report: { json: 'deblur-batch-report.json', csv: 'deblur-batch-report.csv' },
     });
     await settle();

@@ -1,6 +1,7 @@
 // The app's batch service through the ipc dispatch: folders from the (scripted) dialog, the fixture model.
 import { rm, stat, truncate } from 'node:fs/promises';
 import { join } from 'node:path';
+import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { CHANNELS, type BatchResult } from '../../src-main/contract';
 import { tempFolder } from '../imaging/helpers';
@@ -42,6 +43,29 @@ describe('batch service', () => {
     const names = ['2024-01/p000.jpg', '2024-02/p000.jpg'].map((name) => join(...name.split('/')));
     expect(result.skips.map((skip) => skip.name).sort()).toEqual(names);
     expect(result.skips[0]!.reason).toMatch(/damaged or truncated/);
+  });
+
+  it('names photos restored again because their sidecar mask was repainted since the last run', async () => {
+    const folder = await tempFolder();
+    const input = join(folder, 'in');
+    const output = join(folder, 'out');
+    const [, second] = await makePhotos(input, 2);
+    const mask = (value: number) =>
+      sharp(Buffer.alloc(128 * 96, value), { raw: { width: 128, height: 96, channels: 1 } })
+        .png()
+        .toFile(join(input, `${second!}.mask.png`));
+    await mask(255);
+    t.folderAnswers.push(input, output);
+    ok(await t.call(CHANNELS.chooseBatchFolder, 'input'));
+    ok(await t.call(CHANNELS.chooseBatchFolder, 'output'));
+    const once = ok<BatchResult>(await t.call(CHANNELS.startBatch, { jobId: 'b4' }));
+    expect(once).toMatchObject({ counts: { done: 2, resumed: 0 }, redone: [] });
+    await mask(0); // protect everything now
+    const again = ok<BatchResult>(await t.call(CHANNELS.startBatch, { jobId: 'b5' }));
+    expect(again.counts).toMatchObject({ done: 1, resumed: 1 });
+    expect(again.redone).toEqual([
+      { name: second, reason: 'redone: made before with other settings (mask)' },
+    ]);
   });
 
   it('answers a batch stopped by a full output disk with its summary and why, not a failed call; run again, it resumes', async (context) => {
