@@ -234,8 +234,12 @@ export async function prepareOutput(plan: BatchPlan): Promise<void> {
     await rm(probe, { force: true });
   } catch (error) {
     const detail = error instanceof Error ? error.message : String(error);
-    throw new Error(`output folder ${plan.outputRoot} cannot be written (${detail}); nothing was written`, {
-      cause: error,
-    });
+    // The folder as asked cannot be used at all: a request that cannot run as given (the CLI exits 2).
+    throw new BatchUsageError(
+      `output folder ${plan.outputRoot} cannot be written (${detail}); nothing was written`,
+      {
+        cause: error,
+      },
+    );
   }
 }

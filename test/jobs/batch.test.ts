@@ -296,7 +296,10 @@ describe('batch jobs service', () => {
       expect(await outputsOf(out)).toEqual(['a-deblurred.jpg', 'b-deblurred.png']);
       // The whole output location read-only: refused before any work, nothing written.
       const rootOnly = join(out, 'trip');
-      await expect(runBatch({ inputs: [album.root], output: rootOnly })).rejects.toThrow(/cannot be written/);
+      await expect(runBatch({ inputs: [album.root], output: rootOnly })).rejects.toMatchObject({
+        name: 'BatchUsageError', // the CLI exits 2, as for any request that cannot run as given
+        message: expect.stringMatching(/cannot be written/),
+      });
     } finally {
       await undo?.();
     }
