@@ -4,8 +4,7 @@ import { mkdir, readFile, stat, symlink, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import exifReader from 'exif-reader';
 import sharp from 'sharp';
-import { afterAll, describe, expect, it } from 'vitest';
-import { InferenceEngine } from '../../src-main/inference';
+import { describe, expect, it } from 'vitest';
 import {
   BatchJob,
   BatchUsageError,
@@ -19,19 +18,18 @@ import {
 import { loadPhoto } from '../../src-main/jobs/photo-steps';
 import { CAN_DENY_READS, asNobody, lockedPhoto, makePhoto, tempFolder } from '../imaging/helpers';
 import { FIXTURE_DIR } from '../inference/helpers';
-import { checksums, hugePng, listFiles, makeAlbum, makePhotos, makeReadOnly, readCsv } from './helpers';
+import {
+  checksums,
+  fixtureBatches,
+  hugePng,
+  listFiles,
+  makeAlbum,
+  makePhotos,
+  makeReadOnly,
+  readCsv,
+} from './helpers';
 
-const engine = new InferenceEngine();
-afterAll(() => engine.close());
-
-async function runBatch(
-  request: Omit<BatchRequest, 'modelDir'>,
-  listen?: (e: BatchEvent, j: BatchJob) => void,
-) {
-  const plan = await planBatch({ modelDir: FIXTURE_DIR, ...request });
-  const job: BatchJob = new BatchJob(engine, plan, (event) => listen?.(event, job));
-  return { plan, job, summary: await job.run() };
-}
+const { engine, runBatch } = fixtureBatches();
 
 const outputsOf = async (out: string) =>
   (await listFiles(out)).map((file) => file.slice(out.length + 1)).filter((f) => !/deblur-batch/.test(f));

@@ -6,6 +6,10 @@ import { chmod, mkdir, readFile, readdir, rm, symlink, writeFile } from 'node:fs
 import { join, relative } from 'node:path';
 import { crc32, deflateSync } from 'node:zlib';
 import sharp from 'sharp';
+import { afterAll } from 'vitest';
+import { InferenceEngine } from '../../src-main/inference';
+import { BatchJob, planBatch, type BatchEvent, type BatchRequest } from '../../src-main/jobs';
+import { FIXTURE_DIR } from '../inference/helpers';
 import { makePhoto, tempFolder, tinyDisk } from '../imaging/helpers';
 
 export interface Album {
@@ -172,4 +176,19 @@ export async function readCsv(path: string): Promise<Record<string, string>[]> {
       throw new Error(`CSV row of ${cells.length} cells: ${cells.join(',')}`);
     return Object.fromEntries(header!.map((name, i) => [name, cells[i]!]));
   });
+}
+
+/** One engine on the fixture model for a test file (closed after it), and batches run on it. */
+export function fixtureBatches() {
+  const engine = new InferenceEngine();
+  afterAll(() => engine.close());
+  async function runBatch(
+    request: Omit<BatchRequest, 'modelDir'>,
+    listen?: (e: BatchEvent, j: BatchJob) => void,
+  ) {
+    const plan = await planBatch({ modelDir: FIXTURE_DIR, ...request });
+    const job: BatchJob = new BatchJob(engine, plan, (event) => listen?.(event, job));
+    return { plan, job, summary: await job.run() };
+  }
+  return { engine, runBatch };
 }

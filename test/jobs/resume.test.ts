@@ -3,33 +3,16 @@
 import { existsSync } from 'node:fs';
 import { cp, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { InferenceEngine } from '../../src-main/inference';
-import {
-  BatchJob,
-  REPORT_CSV,
-  REPORT_JSON,
-  planBatch,
-  type BatchEvent,
-  type BatchRequest,
-} from '../../src-main/jobs';
+import { describe, expect, it } from 'vitest';
+import type { BatchJob } from '../../src-main/jobs';
+import { REPORT_CSV, REPORT_JSON, planBatch, type BatchEvent, type BatchRequest } from '../../src-main/jobs';
 import { readJournal } from '../../src-main/jobs/journal';
 import { makePhoto, tempFolder } from '../imaging/helpers';
 import { FIXTURE_DIR } from '../inference/helpers';
 import sharp from 'sharp';
-import { checksums, listFiles, makeReadOnly, readCsv } from './helpers';
+import { checksums, fixtureBatches, listFiles, makeReadOnly, readCsv } from './helpers';
 
-const engine = new InferenceEngine();
-afterAll(() => engine.close());
-
-async function runBatch(
-  request: Omit<BatchRequest, 'modelDir'>,
-  listen?: (e: BatchEvent, j: BatchJob) => void,
-) {
-  const plan = await planBatch({ modelDir: FIXTURE_DIR, ...request });
-  const job: BatchJob = new BatchJob(engine, plan, (event) => listen?.(event, job));
-  return { plan, job, summary: await job.run() };
-}
+const { runBatch } = fixtureBatches();
 
 /** Cancels as soon as the first photo is in the worker (its first tile done): planned, nothing written. */
 const cancelInWorker = (event: BatchEvent, job: BatchJob) => {
