@@ -26,11 +26,6 @@ let stray: string;
 const savedEnv = process.env.DEBLUR_MODELS_DIR;
 
 beforeAll(async () => {
-  const { build } = await import('electron-vite');
-  await build({
-    configFile: resolve(import.meta.dirname, '..', '..', 'electron.vite.config.ts'),
-    logLevel: 'warn',
-  });
   folder = await mkdtemp(join(tmpdir(), 'deblur-e2e-models-'));
   user = join(folder, 'user-models');
   stray = join(folder, 'env-models');

@@ -63,11 +63,6 @@ interface Img {
 const loadedWidth = (img: unknown) => ((img as Img).complete ? (img as Img).naturalWidth : 0);
 
 beforeAll(async () => {
-  const { build } = await import('electron-vite');
-  await build({
-    configFile: resolve(import.meta.dirname, '..', '..', 'electron.vite.config.ts'),
-    logLevel: 'warn',
-  });
   folder = await mkdtemp(join(tmpdir(), 'deblur-e2e-'));
   bridge = await startBridge({
     registry: { shipped: MODELS, user: join(folder, 'no-user-models') },
