@@ -188,10 +188,10 @@ async function sameSize(path: string, bytes: number): Promise<boolean> {
 
 /** Removes `.<name>.<hex>.tmp` files (the name cut by tempStem) left by interrupted atomic writes: of this plan's
  * outputs, of every output the journal names (an earlier run's, whatever its format or --name) and of the
- * reports. A temp-named
- * file of any other name is not ours. Call it only while holding the output folder's lock: another batch's temp
- * file is not stale. */
+ * reports. A temp-named file of any other name is not ours. Call it only while holding the output folder's lock:
+ * another batch's temp file is not stale. */
 export async function removeStaleTemps(plan: BatchPlan): Promise<number> {
+  // Read again, not taken from planning: a batch that ran between planning and the lock may have named more.
   const { named } = await readJournal(plan.journalPath);
   const outputs = [
     ...[...plan.photos, ...plan.resumed].map((p) => p.output),
