@@ -1,8 +1,8 @@
 // Decode a photo file to upright RGB pixels in its own colour space (sharp only).
 import sharp, { type Metadata } from 'sharp';
-import { ImageError, readError } from './errors';
+import { ImageError } from './errors';
 import { uint16View } from './pixels';
-import { assertReadable } from './readable';
+import { assertReadable, readFailure } from './readable';
 import type { DecodedPhoto, PhotoFormat } from './types';
 
 /** sharp's own default (0x3FFF squared, ~268 MP), stated here so the guard is explicit. */
@@ -55,7 +55,7 @@ export async function decodePhoto(path: string, options: DecodeOptions = {}): Pr
       sourcePath: path,
     };
   } catch (error) {
-    throw readError(path, error);
+    throw await readFailure(path, error);
   }
 }
 
@@ -66,7 +66,7 @@ export async function probePhoto(path: string, pixelLimit = DEFAULT_PIXEL_LIMIT)
   try {
     meta = await sharp(path, { limitInputPixels: false }).metadata();
   } catch (error) {
-    throw readError(path, error);
+    throw await readFailure(path, error);
   }
   const format = photoFormat(meta);
   if (!format) {

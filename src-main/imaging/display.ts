@@ -2,7 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import sharp from 'sharp';
 import { probePhoto } from './decode';
-import { readError } from './errors';
+import { readFailure } from './readable';
 import type { PhotoFormat } from './types';
 
 export interface PhotoSummary {
@@ -34,7 +34,7 @@ export async function summarizePhoto(path: string): Promise<PhotoSummary> {
       depth: probe.depth,
     };
   } catch (error) {
-    throw readError(path, error);
+    throw await readFailure(path, error);
   }
 }
 
@@ -48,7 +48,7 @@ export async function thumbnailJpeg(path: string, maxSide = 256): Promise<Buffer
       .jpeg({ quality: 82 })
       .toBuffer();
   } catch (error) {
-    throw readError(path, error);
+    throw await readFailure(path, error);
   }
 }
 
@@ -66,6 +66,6 @@ export async function displayImage(
     const data = await sharp(path, { failOn: 'error' }).autoOrient().png({ compressionLevel: 1 }).toBuffer();
     return { data, mime: 'image/png' };
   } catch (error) {
-    throw readError(path, error);
+    throw await readFailure(path, error);
   }
 }

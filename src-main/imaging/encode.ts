@@ -6,7 +6,8 @@
 import sharp, { type Metadata, type Sharp } from 'sharp';
 import { encodeWithAlpha, originalAlpha, type AlphaSamples } from './alpha';
 import { foreignSpace } from './decode';
-import { ImageError, encodeError, readError } from './errors';
+import { ImageError, encodeError } from './errors';
+import { readFailure } from './readable';
 import { FORMAT_FACTS, assertFitsFormat } from './formats';
 import { dropExifThumbnail } from './output-thumbnail';
 import { assertRgb, convertDepth } from './pixels';
@@ -147,7 +148,7 @@ async function overOriginal(
   try {
     samples = await originalAlpha(path, meta, region, pixels.depth);
   } catch (error) {
-    throw readError(path, error);
+    throw await readFailure(path, error);
   }
   return { image, alpha: { samples, keep: (joined) => withOriginalMetadata(joined, meta, options, []) } };
 }
@@ -188,7 +189,7 @@ async function originalMetadata(path: string): Promise<Metadata> {
   try {
     return await sharp(path, { limitInputPixels: false }).metadata();
   } catch (error) {
-    throw readError(path, error);
+    throw await readFailure(path, error);
   }
 }
 

@@ -2,7 +2,8 @@
 // Rule (docs/model-contract.md): >= 192 force deblur (+1), <= 63 protect (-1), anything between auto (0).
 import sharp from 'sharp';
 import { writeFileAtomic } from './atomic-write';
-import { ImageError, readError } from './errors';
+import { ImageError } from './errors';
+import { readFailure } from './readable';
 
 export const FORCE_MIN = 192;
 export const PROTECT_MAX = 63;
@@ -42,7 +43,7 @@ export async function loadMask(path: string, expected: { width: number; height: 
       .toBuffer({ resolveWithObject: true });
     return { width: expected.width, height: expected.height, data: new Uint8Array(data) };
   } catch (error) {
-    throw readError(path, error);
+    throw await readFailure(path, error);
   }
 }
 

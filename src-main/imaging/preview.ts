@@ -1,7 +1,7 @@
 // A small upright 8-bit sRGB copy of a photo (for quick scans): decoded straight at the reduced size.
 import sharp from 'sharp';
 import { probePhoto } from './decode';
-import { readError } from './errors';
+import { readFailure } from './readable';
 import type { RgbPixels } from './types';
 
 /** Decodes `path` fitted inside `maxSide` x `maxSide` (never enlarged). */
@@ -25,6 +25,6 @@ export async function decodePreview(path: string, maxSide: number): Promise<RgbP
       data: new Uint8Array(data.buffer, data.byteOffset, data.length),
     };
   } catch (error) {
-    throw readError(path, error);
+    throw await readFailure(path, error);
   }
 }

@@ -26,3 +26,18 @@ export async function assertReadable(path: string): Promise<void> {
     throw readError(path, error);
   }
 }
+
+/**
+ * readError, but a file sharp calls "unsupported" or damaged is checked again first: one whose permissions
+ * changed, or that was emptied or removed, since it was opened is told as that, not as no image at all.
+ */
+export async function readFailure(path: string, error: unknown): Promise<ImageError> {
+  const mapped = readError(path, error);
+  if (mapped.code !== 'unsupported' && mapped.code !== 'corrupt') return mapped;
+  try {
+    await assertReadable(path);
+  } catch (again) {
+    if (again instanceof ImageError) return again;
+  }
+  return mapped;
+}

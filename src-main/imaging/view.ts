@@ -3,6 +3,7 @@
 import sharp from 'sharp';
 import { displayImage } from './display';
 import { readError } from './errors';
+import { readFailure } from './readable';
 import type { PixelRect } from './encode';
 import type { PhotoFormat } from './types';
 
@@ -59,7 +60,7 @@ export async function screenImage(file: ViewFile): Promise<ServedImage> {
     const data = await shrunk.jpeg({ quality: 90, chromaSubsampling: '4:4:4' }).toBuffer();
     return { data, mime: 'image/jpeg' };
   } catch (error) {
-    throw readError(file.path, error);
+    throw await readFailure(file.path, error);
   }
 }
 
@@ -143,6 +144,6 @@ async function decodeUpright(path: string): Promise<Decoded> {
       .toBuffer({ resolveWithObject: true });
     return { data, width: info.width, height: info.height, channels: info.channels };
   } catch (error) {
-    throw readError(path, error);
+    throw await readFailure(path, error);
   }
 }
