@@ -132,6 +132,8 @@ export async function setDefault(id: string, options: RegistryRoots = {}): Promi
   if (entry.variant === 'dense') {
     throw new RegistryError(`model "${id}" is a dense benchmark variant and cannot be the default`);
   }
+  // A damaged or replaced model would only fail at the next photo, by then the one every command runs.
+  await verifyModel(entry);
   const user = roots(options).user;
   await mkdir(user, { recursive: true });
   await writeFile(join(user, DEFAULT_FILE), JSON.stringify({ id }) + '\n');

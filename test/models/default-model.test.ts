@@ -1,11 +1,11 @@
 // One rule decides the default model everywhere: `deblur models list` (and the app's Models tab, model picker,
 // restore and batch, which read the same list) and `deblur <photo>`, `deblur batch`, `deblur scan` without
 // --model. Real model folders on disk, copied from the fixture model.
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { defaultModel, listModels, type RegistryRoots } from '../../src-main/models/registry';
+import { defaultModel, listModels, setDefault, type RegistryRoots } from '../../src-main/models/registry';
 import { resolveModelDir } from '../../src-main/restore';
 import { deblurWithEnv } from '../cli/helpers';
 import { installFixture as install, tempFolder } from '../inference/helpers';
@@ -109,4 +109,24 @@ describe('the commands agree on it', () => {
     const scan = await deblurWithEnv(env, 'scan', photos, '--size', '64', '--json');
     expect(scan.code, scan.stderr).toBe(0);
   }, 120_000);
+});
+
+describe('making a model the default', () => {
+  it('refuses a damaged or replaced model, and the default stays', async () => {
+    const base = await tempFolder();
+    const r = { shipped: join(base, 'models'), user: join(base, 'user') };
+    const shipped = await install(r.shipped, 'a-shipped', { default: true });
+    const mine = await install(r.user, 'mine', IMPORTED);
+    const onnx = await readFile(join(mine, 'model.onnx'));
+    onnx[onnx.length - 1] = onnx[onnx.length - 1]! ^ 1;
+    await writeFile(join(mine, 'model.onnx'), onnx);
+    await expect(setDefault('mine', r)).rejects.toThrow(/model\.onnx: checksum mismatch .* damaged or was replaced/);
+    expect(defaults(r)).toBe(shipped);
+
+    const env = { DEBLUR_RESOURCES_DIR: base, DEBLUR_MODELS_DIR: r.user };
+    const cli = await deblurWithEnv(env, 'models', 'default', 'mine');
+    expect(cli.code).not.toBe(0);
+    expect(cli.stderr).toMatch(/checksum mismatch/);
+    expect(defaults(r)).toBe(shipped);
+  }, 60_000);
 });
