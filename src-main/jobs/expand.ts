@@ -98,7 +98,7 @@ function idOf(info: { dev: number; ino: number }): string {
 }
 
 /** Whether a folder is the output folder, however it is spelled (a link to it, another case): by identity. */
-async function outputFolderTest(outputRoot: string): Promise<(folder: string) => Promise<boolean>> {
+export async function outputFolderTest(outputRoot: string): Promise<(folder: string) => Promise<boolean>> {
   const id = await fileId(outputRoot);
   return async (folder) => folder === outputRoot || (id !== undefined && (await fileId(folder)) === id);
 }

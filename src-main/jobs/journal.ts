@@ -3,8 +3,9 @@
 // ignored. Order per photo: `planned` (with its output path), the atomic write, then `done` (with checksum);
 // or `planned` then `cancelled` (stopped in the worker, nothing written).
 import { open, readFile, type FileHandle } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { NO_SPACE, stoppedBecause } from './disk-full';
+import { isInside, outputFolderTest } from './expand';
 import type { OutputSettings } from './settings';
 
 export const JOURNAL_NAME = '.deblur-batch.journal.jsonl';
@@ -49,6 +50,7 @@ export async function readJournal(path: string): Promise<JournalState> {
   const outputs = new Map<string, string>();
   const named = new Set<string>();
   const text = await readFile(path, 'utf8').catch(() => '');
+  const respell = await outputSpelling(dirname(path));
   for (const line of text.split('\n')) {
     if (!line.trim()) continue;
     let record: JournalRecord;
@@ -57,6 +59,7 @@ export async function readJournal(path: string): Promise<JournalState> {
     } catch {
       continue; // a line torn by a crash
     }
+    if ('output' in record) record.output = await respell(record.output);
     if (record.t === 'planned' || record.t === 'done' || record.t === 'failed')
       last.set(record.input, record);
     if (record.t === 'cancelled' && last.get(record.input)?.t === 'planned') last.delete(record.input);
@@ -67,6 +70,33 @@ export async function readJournal(path: string): Promise<JournalState> {
   // photo that failed after planning never wrote there, so a file there is someone else's.
   for (const record of last.values()) if (record.t === 'planned') outputs.set(record.output, record.input);
   return { last, outputs, named };
+}
+
+/**
+ * Spells an output path an earlier run recorded under `outputRoot` as this run does: that run may have reached
+ * the folder through a link to it (or the other way round). Found by the folder's identity; a path in no
+ * spelling of it (a folder since moved) stays as recorded.
+ */
+async function outputSpelling(outputRoot: string): Promise<(output: string) => Promise<string>> {
+  const isOutput = await outputFolderTest(outputRoot);
+  const folders = new Map<string, Promise<string | undefined>>(); // a recorded folder -> this spelling
+  const spelled = async (folder: string): Promise<string | undefined> => {
+    if (await isOutput(folder)) return outputRoot;
+    const parent = dirname(folder);
+    if (parent === folder) return undefined;
+    const above = await respelledFolder(parent);
+    return above === undefined ? undefined : join(above, basename(folder));
+  };
+  const respelledFolder = (folder: string) => {
+    let known = folders.get(folder);
+    if (!known) folders.set(folder, (known = spelled(folder)));
+    return known;
+  };
+  return async (output) => {
+    if (isInside(output, outputRoot)) return output;
+    const folder = await respelledFolder(dirname(output));
+    return folder === undefined ? output : join(folder, basename(output));
+  };
 }
 
 export class Journal {

@@ -1,7 +1,7 @@
 // Resuming a batch after an interruption on real files: what an earlier run left behind (temp files, planned
 // outputs) is cleaned up or reused, and nothing that is not the batch's own is touched.
 import { existsSync } from 'node:fs';
-import { cp, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { BatchJob } from '../../src-main/jobs';
@@ -270,4 +270,26 @@ describe('batch resume with other settings', () => {
     await writeFile(journal, lines.map(({ settings: _, ...rest }) => `${JSON.stringify(rest)}\n`).join(''));
     expect(await plan({ strength: 0.2 })).toEqual({ redone: [], resumed: 2 });
   }, 240_000);
+});
+
+describe('batch resume under another spelling of the output folder', () => {
+  it('a run through a link to the output folder, then one naming the folder itself: resumed, not "output exists"', async () => {
+    const folder = await tempFolder();
+    const input = await album(join(folder, 'in'));
+    const out = join(folder, 'out');
+    await mkdir(out);
+    const link = join(folder, 'link-to-out');
+    await symlink(out, link);
+    const first = await runBatch({ inputs: [input], output: link });
+    expect(first.summary.counts).toMatchObject({ done: 2, skipped: 0 });
+    const outputs = async () =>
+      Object.entries(await checksums(out)).filter(([name]) => name.includes('-deblurred'));
+    const written = await outputs();
+    expect(written).toHaveLength(2);
+    for (const output of [out, link]) {
+      const again = await runBatch({ inputs: [input], output });
+      expect(again.summary.counts, output).toMatchObject({ resumed: 2, done: 0, skipped: 0 });
+    }
+    expect(await outputs()).toEqual(written);
+  });
 });
