@@ -21,9 +21,12 @@ export async function lockOutput(outputRoot: string): Promise<() => Promise<void
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
     try {
       const handle = await open(path, 'wx');
-      await handle.writeFile(String(process.pid));
-      await handle.close();
-      held.add(path);
+      held.add(path); // before the pid is written: a takeover in this process must see it as live meanwhile
+      try {
+        await handle.writeFile(String(process.pid));
+      } finally {
+        await handle.close();
+      }
       return async () => {
         held.delete(path);
         await rm(path, { force: true });
@@ -33,35 +36,45 @@ export async function lockOutput(outputRoot: string): Promise<() => Promise<void
     }
     const lock = await readLock(path);
     if (!lock) continue; // released meanwhile
-    const owner = Number(lock.text.trim());
-    const starting = !(owner > 0) && Date.now() - lock.mtimeMs < WRITING_PID_MS;
-    const live = owner === process.pid ? held.has(path) : owner > 0 && isAlive(owner);
-    if (live || starting) {
-      const who = starting ? 'starting' : `pid ${owner}`;
+    const who = holder(path, lock);
+    if (who) {
       throw new BatchUsageError(
         `another batch (${who}) is writing into ${outputRoot}: wait for it to finish or cancel it`,
       );
     }
-    await takeOver(path, lock.ino); // left by a run that was killed
+    await takeOver(path); // left by a run that was killed
   }
   throw new BatchUsageError(`another batch took the lock in ${outputRoot} first: wait for it to finish`);
 }
 
-/** The lock's text, inode and age, all read from one open file (it may be replaced between two paths). */
+type Lock = NonNullable<Awaited<ReturnType<typeof readLock>>>;
+
+/** Who holds a lock ('pid 123', or 'starting' while its pid is being written); undefined when it is dead. */
+function holder(path: string, lock: Lock): string | undefined {
+  const owner = Number(lock.text.trim());
+  if (!(owner > 0)) return Date.now() - lock.mtimeMs < WRITING_PID_MS ? 'starting' : undefined;
+  const live = owner === process.pid ? held.has(path) : isAlive(owner);
+  return live ? `pid ${owner}` : undefined;
+}
+
+/** The lock's text and age, both read from one open file (it may be replaced between two paths). */
 async function readLock(path: string) {
   const handle = await open(path, 'r').catch(() => undefined);
   if (!handle) return undefined;
   try {
-    const { ino, mtimeMs } = await handle.stat();
-    return { text: await handle.readFile('utf8'), ino, mtimeMs };
+    const { mtimeMs } = await handle.stat();
+    return { text: await handle.readFile('utf8'), mtimeMs };
   } finally {
     await handle.close();
   }
 }
 
-/** Moves the dead lock aside instead of deleting it by name: when two batches take over at once, the later one
- * would otherwise delete the lock the first has just made. What it moved is checked, and put back if new. */
-async function takeOver(path: string, deadIno: number): Promise<void> {
+/**
+ * Moves a dead lock aside instead of deleting it by name: when two batches take over at once, the later one
+ * would otherwise delete the lock the first has just made. What it moved is judged again, by its content (a new
+ * lock often gets the dead one's inode back), and put back if it is live. Exported for tests.
+ */
+export async function takeOver(path: string): Promise<void> {
   const aside = `${path}.${randomUUID()}`;
   try {
     await rename(path, aside);
@@ -70,7 +83,7 @@ async function takeOver(path: string, deadIno: number): Promise<void> {
     throw error;
   }
   const moved = await readLock(aside);
-  if (moved && moved.ino !== deadIno) await link(aside, path).catch(() => undefined); // a live lock: restore it
+  if (moved && holder(path, moved)) await link(aside, path).catch(() => undefined); // a live lock: restore it
   await rm(aside, { force: true });
 }
 

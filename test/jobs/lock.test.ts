@@ -1,9 +1,9 @@
 // The output folder's lock on real files: a live owner, a dead one, and a lock whose pid is not written yet.
-import { readFile, utimes, writeFile } from 'node:fs/promises';
+import { readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BatchUsageError } from '../../src-main/jobs';
-import { LOCK_NAME, lockOutput } from '../../src-main/jobs/lock';
+import { LOCK_NAME, lockOutput, takeOver } from '../../src-main/jobs/lock';
 import { tempFolder } from '../imaging/helpers';
 
 describe('batch lock', () => {
@@ -37,6 +37,21 @@ describe('batch lock', () => {
     await (
       await lockOutput(folder)
     )();
+  });
+
+  it("a takeover that lost the race puts back the winner's new lock, even on the dead lock's inode", async () => {
+    const folder = await tempFolder();
+    const path = join(folder, LOCK_NAME);
+    await writeFile(path, '999999999'); // left by a killed run; two batches find it dead
+    const deadIno = (await stat(path)).ino;
+    // The first takes over and writes its own lock; the file system often hands it the dead lock's inode.
+    await rm(path);
+    await writeFile(path, String(process.ppid));
+    const sameInode = (await stat(path)).ino === deadIno;
+    // Then the second moves aside what it takes for the dead lock: it must put the live one back.
+    await takeOver(path);
+    expect(await readFile(path, 'utf8'), `same inode: ${sameInode}`).toBe(String(process.ppid));
+    await expect(lockOutput(folder)).rejects.toThrow(`another batch (pid ${process.ppid}) is writing`);
   });
 
   it('two batches taking over the same dead lock at once: exactly one wins, the other is told why', async () => {
