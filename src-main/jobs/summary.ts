@@ -2,6 +2,7 @@
 // (JSON and CSV) in the output folder, written atomically. The CSV has a row for every photo, so a batch that
 // ended early says so in it too.
 import { join } from 'node:path';
+import { stringify } from 'csv-stringify/sync';
 import { writeFileAtomic } from '../imaging';
 import type { BatchPlan, BatchSummary, PhotoOutcome, PlannedPhoto, RankedPhoto } from './types';
 
@@ -98,14 +99,11 @@ function notRun(summary: BatchSummary, planned: readonly PlannedPhoto[]): CsvRow
 }
 
 function toCsv(outcomes: readonly CsvRow[]): string {
-  const header = 'input,status,output,reason,mean_confidence,kept_ratio,seconds';
-  const cell = (value: string | number | undefined) => {
-    if (value === undefined) return '';
-    const text = String(value);
-    return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-  };
-  const rows = outcomes.map((o) =>
-    [o.input, o.status, o.output, o.reason, o.meanConfidence, o.keptRatio, o.seconds].map(cell).join(','),
+  return stringify(
+    outcomes.map((o) => [o.input, o.status, o.output, o.reason, o.meanConfidence, o.keptRatio, o.seconds]),
+    {
+      header: true,
+      columns: ['input', 'status', 'output', 'reason', 'mean_confidence', 'kept_ratio', 'seconds'],
+    },
   );
-  return `${[header, ...rows].join('\n')}\n`;
 }

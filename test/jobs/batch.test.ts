@@ -278,6 +278,22 @@ describe('batch jobs service', () => {
     expect(rest.summary.counts).toMatchObject({ resumed: kept.length, done: 5 - kept.length });
   });
 
+  it('the CSV report keeps file names with commas, quotes and line breaks whole, one row per photo', async () => {
+    const folder = await tempFolder();
+    const input = join(folder, 'in');
+    await mkdir(input);
+    const names = ['shot, "one".jpg', 'two\nlines.png', 'plain.jpg'];
+    for (const name of names) await makePhoto(input, name);
+    const out = join(folder, 'out');
+    const { summary } = await runBatch({ inputs: [input], output: out });
+    expect(summary.counts).toMatchObject({ done: 3, failed: 0 });
+    const rows = await readCsv(join(out, REPORT_CSV));
+    expect(rows.map((row) => [basename(row.input!), row.status]).sort()).toEqual(
+      names.map((name) => [name, 'done']).sort(),
+    );
+    for (const row of rows) expect(existsSync(row.output!), row.output).toBe(true);
+  });
+
   it('reports a read-only output location as failures, loses nothing, and carries on', async (context) => {
     const folder = await tempFolder();
     const album = await makeAlbum(join(folder, 'album'));

@@ -5,6 +5,7 @@ import { writeFileSync } from 'node:fs';
 import { chmod, mkdir, readFile, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { crc32, deflateSync } from 'node:zlib';
+import { parse } from 'csv-parse/sync';
 import sharp from 'sharp';
 import { afterAll } from 'vitest';
 import { InferenceEngine } from '../../src-main/inference';
@@ -147,35 +148,10 @@ export function fillDisk(folder: string): void {
   }
 }
 
-/** The rows of a CSV file (RFC 4180: quoted cells may hold commas, quotes and line breaks) as records by
- * header; throws on a row whose cell count differs from the header's, so a malformed report fails the test. */
+/** The rows of a CSV report as records by header; csv-parse throws on a row whose cell count differs from the
+ * header's, so a malformed report fails the test. */
 export async function readCsv(path: string): Promise<Record<string, string>[]> {
-  const text = await readFile(path, 'utf8');
-  const rows: string[][] = [];
-  const row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quoted && c === '"' && text[i + 1] === '"') {
-      cell += '"';
-      i++;
-    } else if (c === '"') {
-      quoted = !quoted;
-    } else if (!quoted && (c === ',' || c === '\n')) {
-      row.push(cell);
-      cell = '';
-      if (c === '\n') rows.push(row.splice(0));
-    } else {
-      cell += c;
-    }
-  }
-  const [header, ...body] = rows;
-  return body.map((cells) => {
-    if (cells.length !== header!.length)
-      throw new Error(`CSV row of ${cells.length} cells: ${cells.join(',')}`);
-    return Object.fromEntries(header!.map((name, i) => [name, cells[i]!]));
-  });
+  return parse(await readFile(path, 'utf8'), { columns: true }) as Record<string, string>[];
 }
 
 /** One engine on the fixture model for a test file (closed after it), and batches run on it. */
