@@ -45,7 +45,11 @@ export interface JournalState {
   named: Set<string>;
 }
 
-export async function readJournal(path: string): Promise<JournalState> {
+/** Reads the journal at `path`; `inputSpelling` (planning's) gives each recorded input this run's spelling. */
+export async function readJournal(
+  path: string,
+  inputSpelling?: (input: string) => Promise<string>,
+): Promise<JournalState> {
   const last = new Map<string, PhotoRecord>();
   const outputs = new Map<string, string>();
   const named = new Set<string>();
@@ -60,6 +64,7 @@ export async function readJournal(path: string): Promise<JournalState> {
       continue; // a line torn by a crash
     }
     if ('output' in record) record.output = await respell(record.output);
+    if ('input' in record && inputSpelling) record.input = await inputSpelling(record.input);
     if (record.t === 'planned' || record.t === 'done' || record.t === 'failed')
       last.set(record.input, record);
     if (record.t === 'cancelled' && last.get(record.input)?.t === 'planned') last.delete(record.input);

@@ -28,7 +28,7 @@ export async function planBatch(request: BatchRequest): Promise<BatchPlan> {
   if (outInfo && !outInfo.isDirectory()) throw new BatchUsageError(`-o ${request.output}: not a folder`);
   const found = await expandInputs(request.inputs, { recursive: request.recursive ?? false, outputRoot });
   const journal = journalPath(outputRoot);
-  const { last: records, outputs: ours } = await readJournal(journal);
+  const { last: records, outputs: ours } = await readJournal(journal, inputSpelling(found));
 
   const claims = claimedOutputs(found, records, outputRoot, request);
   const settingsOf = await batchSettings(request);
@@ -116,6 +116,21 @@ function claimedOutputs(
     }
   }
   return claims;
+}
+
+/** A recorded input as this run spells it, found by identity: an album named through a link one run and directly
+ * the next is one album. An input this run does not have stays as recorded. */
+function inputSpelling(found: Expansion): (input: string) => Promise<string> {
+  const known = new Map<string, Promise<string>>();
+  return (input) => {
+    if (found.originals.has(input)) return Promise.resolve(input);
+    let now = known.get(input);
+    if (!now) {
+      now = fileId(input).then((id) => (id === undefined ? undefined : found.originalIds.get(id)) ?? input);
+      known.set(input, now);
+    }
+    return now;
+  };
 }
 
 /** Whether `path` is an input of this batch (or only `input`), by name or by identity. */

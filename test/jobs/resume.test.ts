@@ -293,3 +293,24 @@ describe('batch resume under another spelling of the output folder', () => {
     expect(await outputs()).toEqual(written);
   });
 });
+
+describe('batch resume under another spelling of the input folder', () => {
+  it('an album named through a link one run and directly the next, and back: resumed, not "output exists"', async () => {
+    const folder = await tempFolder();
+    const input = await album(join(folder, 'in'));
+    const link = join(folder, 'link-to-in');
+    await symlink(input, link);
+    const out = join(folder, 'out');
+    const first = await runBatch({ inputs: [link], output: out });
+    expect(first.summary.counts).toMatchObject({ done: 2, skipped: 0 });
+    for (const spelling of [input, link]) {
+      const again = await runBatch({ inputs: [spelling], output: out });
+      expect(again.summary.counts, spelling).toMatchObject({ resumed: 2, done: 0, skipped: 0 });
+    }
+    // A changed setting redoes each photo once, then either spelling resumes what was redone.
+    const stronger = await runBatch({ inputs: [input], output: out, strength: 0.5 });
+    expect(stronger.summary.counts).toMatchObject({ done: 2, resumed: 0 });
+    const back = await runBatch({ inputs: [link], output: out, strength: 0.5 });
+    expect(back.summary.counts).toMatchObject({ resumed: 2, done: 0, skipped: 0 });
+  });
+});
