@@ -8,7 +8,6 @@ import { CancelledError, type InferenceEngine, type RestoreResult } from '../inf
 import { engineJob } from '../restore';
 import { isDiskFull, outputDiskFull } from './disk-full';
 import { Journal, type JournalRecord } from './journal';
-import { lockOutput } from './lock';
 import { loadPhoto, meanOf, message, savePhoto, type Loaded, type Saved } from './photo-steps';
 import { prepareOutput, removeStaleTemps } from './plan';
 import { SummaryBuilder, writeReports } from './summary';
@@ -86,8 +85,7 @@ export class BatchJob {
 
   async run(): Promise<BatchSummary> {
     this.started = performance.now();
-    await prepareOutput(this.plan);
-    const unlock = await lockOutput(this.plan.outputRoot);
+    const unlock = await prepareOutput(this.plan);
     let reported: BatchSummary;
     try {
       this.staleTempsRemoved = await removeStaleTemps(this.plan);

@@ -24,9 +24,13 @@ export async function lockOutput(outputRoot: string): Promise<() => Promise<void
       held.add(path); // before the pid is written: a takeover in this process must see it as live meanwhile
       try {
         await handle.writeFile(String(process.pid));
-      } finally {
+      } catch (error) {
+        held.delete(path); // a full disk: no lock is left behind
         await handle.close();
+        await rm(path, { force: true });
+        throw error;
       }
+      await handle.close();
       return async () => {
         held.delete(path);
         await rm(path, { force: true });

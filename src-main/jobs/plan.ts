@@ -2,11 +2,12 @@
 // and the refusals that keep originals safe. Planning writes nothing; stale temp files are removed by the job
 // once it holds the output folder's lock (removeStaleTemps), never while another batch may be writing.
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, rm, stat, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { formatFromPath, sidecarPath, tempStem } from '../imaging';
 import { expandInputs, fileId, isInside, isMask, isTempName, type Expansion } from './expand';
 import { journalPath, readJournal, type PhotoRecord } from './journal';
+import { lockOutput } from './lock';
 import { checkTemplate, numbered, outputName } from './naming';
 import { batchSettings, changedSettings } from './settings';
 import { REPORT_CSV, REPORT_JSON } from './summary';
@@ -240,21 +241,21 @@ function removeFile(path: string): Promise<boolean> {
   );
 }
 
-/** Creates the output folder and checks that it can hold the journal before any work starts. */
-export async function prepareOutput(plan: BatchPlan): Promise<void> {
+/**
+ * Creates the output folder and takes its lock (lockOutput), which also shows that the folder can be written
+ * before any work starts; returns the lock's release.
+ */
+export async function prepareOutput(plan: BatchPlan): Promise<() => Promise<void>> {
   try {
     await mkdir(plan.outputRoot, { recursive: true });
-    const probe = join(plan.outputRoot, `.deblur-batch.probe.${process.pid}`);
-    await writeFile(probe, '');
-    await rm(probe, { force: true });
+    return await lockOutput(plan.outputRoot);
   } catch (error) {
+    if (error instanceof BatchUsageError) throw error; // another batch holds it
     const detail = error instanceof Error ? error.message : String(error);
     // The folder as asked cannot be used at all: a request that cannot run as given (the CLI exits 2).
     throw new BatchUsageError(
       `output folder ${plan.outputRoot} cannot be written (${detail}); nothing was written`,
-      {
-        cause: error,
-      },
+      { cause: error },
     );
   }
 }

@@ -1,6 +1,6 @@
 // A batch whose output photos' disk fills up (its journal's disk still has room) stops at once: the photo whose
 // write failed is neither failed nor half-written, nothing more starts, and the same batch run again redoes it.
-import { readFile, rm } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { InferenceEngine } from '../../src-main/inference';
@@ -13,8 +13,9 @@ import {
   type PhotoOutcome,
 } from '../../src-main/jobs';
 import { readJournal } from '../../src-main/jobs/journal';
+import { tempFolder, tinyDisk } from '../imaging/helpers';
 import { FIXTURE_DIR } from '../inference/helpers';
-import { albumOnTwoDisks, checksums, fillDisk, listFiles, readCsv } from './helpers';
+import { albumOnTwoDisks, checksums, fillDisk, listFiles, makePhotos, readCsv } from './helpers';
 
 const engine = new InferenceEngine();
 afterAll(() => engine.close());
@@ -87,6 +88,29 @@ describe('batch whose output disk is full', () => {
       expect(await listFiles(disk)).toEqual(plan.photos.map((p) => onDisk(p.output)));
       const name = onDisk(first!.output).slice(disk.length + 1);
       expect((await checksums(disk))[name]).toBe(kept[name]);
+    } finally {
+      unmount();
+    }
+  });
+});
+
+describe('batch whose output folder is on a disk already full', () => {
+  it('is refused before any work (exit 2), and leaves no lock or other file there', async (context) => {
+    const folder = await tempFolder();
+    const out = join(folder, 'out');
+    await mkdir(out);
+    const unmount = tinyDisk(out);
+    if (!unmount) return context.skip('cannot mount a tmpfs here (needs root)');
+    try {
+      const input = join(folder, 'in');
+      await makePhotos(input, 1);
+      fillDisk(out);
+      const plan = await planBatch({ modelDir: FIXTURE_DIR, inputs: [input], output: out });
+      await expect(new BatchJob(engine, plan).run()).rejects.toMatchObject({
+        name: 'BatchUsageError',
+        message: expect.stringMatching(/^output folder .* cannot be written \(ENOSPC.*nothing was written$/),
+      });
+      expect(await readdir(out)).toEqual(['filler']);
     } finally {
       unmount();
     }
