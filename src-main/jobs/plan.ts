@@ -9,7 +9,7 @@ import { expandInputs, fileId, isInside, isMask, isTempName, type Expansion } fr
 import { journalPath, readJournal, type PhotoRecord } from './journal';
 import { lockOutput } from './lock';
 import { checkTemplate, numbered, outputName } from './naming';
-import { batchSettings, changedSettings } from './settings';
+import { batchSettings, changedFor } from './settings';
 import { REPORT_CSV, REPORT_JSON } from './summary';
 import {
   BatchUsageError,
@@ -60,7 +60,7 @@ export async function planBatch(request: BatchRequest): Promise<BatchPlan> {
     const previous = record && record.t !== 'failed' && claims.get(record.output) === file.path;
     const mask = existsSync(sidecarPath(file.path)) ? sidecarPath(file.path) : undefined;
     const settings = await settingsOf(format, mask);
-    const changed = record?.t === 'done' ? changedSettings(record.settings, settings) : [];
+    const changed = record?.t === 'done' ? await changedFor(file.path, record.settings, settings) : [];
     if (previous && record.t === 'done' && !changed.length && (await sameSize(record.output, record.bytes))) {
       taken.add(fold(record.output));
       resumed.push({

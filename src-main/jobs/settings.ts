@@ -1,10 +1,11 @@
 // What a batch output depends on besides its input photo: recorded with each `done` in the journal, so a rerun
 // with other settings (a higher strength, another model, a repainted mask) restores the photo again instead of
 // handing back the old picture. Values are the effective ones (defaults filled in from the manifest), so
-// `--strength 1` and no `--strength` match. Device and threads are left out: they do not change the picture.
+// `--strength 1` and no `--strength` match (and `--bit-depth 8` and none for an 8-bit photo: changedFor).
+// Device and threads are left out: they do not change the picture.
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { DEFAULT_QUALITY, FORMAT_FACTS, type BitDepth, type PhotoFormat } from '../imaging';
+import { DEFAULT_QUALITY, FORMAT_FACTS, probePhoto, type BitDepth, type PhotoFormat } from '../imaging';
 import { loadModelDir, type Manifest } from '../inference';
 import type { BatchRequest } from './types';
 
@@ -70,6 +71,30 @@ export function changedSettings(recorded: OutputSettings | undefined, now: Outpu
   return names
     .filter((name) => JSON.stringify(recorded[name] ?? null) !== JSON.stringify(now[name] ?? null))
     .map((name) => LABELS[name]);
+}
+
+/**
+ * changedSettings for one photo: a bit depth asked for on one run and left to the photo's own on the other is
+ * no change when it is the photo's own (read from its header, only then).
+ */
+export async function changedFor(
+  photo: string,
+  recorded: OutputSettings | undefined,
+  now: OutputSettings,
+): Promise<string[]> {
+  const changed = changedSettings(recorded, now);
+  const asked = recorded?.bitDepth ?? now.bitDepth;
+  if (
+    !changed.includes(LABELS.bitDepth) ||
+    (recorded?.bitDepth !== undefined && now.bitDepth !== undefined)
+  ) {
+    return changed;
+  }
+  const own = await probePhoto(photo).then(
+    (probe) => probe.depth,
+    () => undefined, // the photo fails on it when loaded
+  );
+  return own === asked ? changed.filter((name) => name !== LABELS.bitDepth) : changed;
 }
 
 function sha256(data: string | Buffer): string {

@@ -247,6 +247,8 @@ describe('batch resume with other settings', () => {
       ],
       resumed: 0,
     });
+    // A bit depth asked for that is the photo's own (8) is no change.
+    expect(await plan({ bitDepth: 8 })).toEqual({ redone: [], resumed: 2 });
     // The defaults spelled out, and the same model in another folder, are the same settings.
     const copy = join(folder, 'model-copy');
     await cp(FIXTURE_DIR, copy, { recursive: true });
