@@ -6,18 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { decodePhoto } from '../../src-main/imaging/decode';
 import { thumbnailJpeg } from '../../src-main/imaging/display';
 import { encodePhoto } from '../../src-main/imaging/encode';
-import { ImageError } from '../../src-main/imaging/errors';
 import { TileCutter, screenImage } from '../../src-main/imaging/view';
-import { CAN_DENY_READS, asNobody, makePhoto, tempFolder } from './helpers';
-
-async function rejection(promise: Promise<unknown>): Promise<ImageError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(ImageError);
-  return error as ImageError;
-}
+import { CAN_DENY_READS, asNobody, makePhoto, rejection, tempFolder } from './helpers';
 
 /** A 3000x2000 JPEG (larger than the screen copy, so screenImage shrinks it with sharp) and its decode. */
 async function openedPhoto() {

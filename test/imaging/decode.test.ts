@@ -3,19 +3,16 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { decodePhoto } from '../../src-main/imaging/decode';
-import { ImageError } from '../../src-main/imaging/errors';
 import { cropSamples } from '../../src-main/imaging/pixels';
-import { CAN_DENY_READS, asNobody, lockedPhoto, makePhoto, pattern16, tempFolder } from './helpers';
-
-/** The ImageError a promise rejects with. */
-async function rejection(promise: Promise<unknown>): Promise<ImageError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(ImageError);
-  return error as ImageError;
-}
+import {
+  CAN_DENY_READS,
+  asNobody,
+  lockedPhoto,
+  makePhoto,
+  pattern16,
+  rejection,
+  tempFolder,
+} from './helpers';
 
 describe('decodePhoto', () => {
   it.each(['jpg', 'png', 'webp', 'avif', 'tif'])('decodes an 8-bit .%s to interleaved RGB', async (ext) => {

@@ -4,7 +4,8 @@ import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp, { type Sharp } from 'sharp';
-import { afterEach } from 'vitest';
+import { afterEach, expect } from 'vitest';
+import { ImageError } from '../../src-main/imaging/errors';
 
 /** Mounts a 64 KiB tmpfs on `folder` (root only); undefined where this machine does not allow it. */
 export function tinyDisk(folder: string): (() => void) | undefined {
@@ -39,6 +40,16 @@ export async function asNobody<T>(read: () => Promise<T>): Promise<T> {
   } finally {
     if (root) process.seteuid!(0);
   }
+}
+
+/** The ImageError a promise rejects with. */
+export async function rejection(promise: Promise<unknown>): Promise<ImageError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(ImageError);
+  return error as ImageError;
 }
 
 const folders: string[] = [];
