@@ -64,16 +64,18 @@ export async function encodePhoto(pixels: RgbPixels, options: EncodeOptions): Pr
   const warnings: string[] = [];
   const depth = outputDepth(pixels.depth, options, warnings);
   const output = convertDepth(pixels, depth);
-  const { image, alpha } = options.original
+  const { image, alpha, grey } = options.original
     ? await overOriginal(output, options, warnings)
-    : { image: fromPixels(output), alpha: undefined };
-  const deep = (s: Sharp) => (depth === 16 ? s.toColourspace('rgb16') : s);
+    : { image: fromPixels(output), alpha: undefined, grey: false };
+  // A greyscale original stays greyscale: the network's output is RGB, its tiny colour casts are not wanted.
+  const space = (s: Sharp) =>
+    grey ? s.toColourspace(depth === 16 ? 'grey16' : 'b-w') : depth === 16 ? s.toColourspace('rgb16') : s;
   const finish = (s: Sharp) =>
-    withFormat(deep(s), options.format, quality, options.lossless ?? false).toBuffer();
+    withFormat(space(s), options.format, quality, options.lossless ?? false).toBuffer();
   let data: Buffer;
   try {
     data = alpha
-      ? await encodeWithAlpha(deep(image), alpha.samples, output, (joined) => finish(alpha.keep(joined)))
+      ? await encodeWithAlpha(space(image), alpha.samples, output, (joined) => finish(alpha.keep(joined)))
       : await finish(image);
   } catch (error) {
     throw encodeError(path, options.format, error);
@@ -105,6 +107,8 @@ interface OverOriginal {
   /** The original's transparency, for formats that hold it: joined after compositing, its metadata then chosen
    * again by `keep`. */
   alpha: { samples: AlphaSamples; keep: (joined: Sharp) => Sharp } | undefined;
+  /** The original is greyscale in sRGB's grey (no profile of its own): written greyscale. */
+  grey: boolean;
 }
 
 async function overOriginal(
@@ -143,14 +147,23 @@ async function overOriginal(
     .composite([{ input: overlay, raw: { width, height, channels: 3 }, top: 0, left: 0 }])
     .removeAlpha();
   image = withOriginalMetadata(image, meta, options, warnings);
-  if (!meta.hasAlpha || !FORMAT_FACTS[options.format].holdsAlpha) return { image, alpha: undefined };
+  // sharp reads the first page of a multi-page TIFF or the first frame of an animation; say the rest is not kept.
+  if ((meta.pages ?? 1) > 1) {
+    warnings.push(`the original has ${meta.pages} pages or frames: only the first was restored and written`);
+  }
+  const grey = (meta.space === 'b-w' || meta.space === 'grey16') && !foreignSpace(meta);
+  if (!meta.hasAlpha || !FORMAT_FACTS[options.format].holdsAlpha) return { image, alpha: undefined, grey };
   let samples: AlphaSamples;
   try {
     samples = await originalAlpha(path, meta, region, pixels.depth);
   } catch (error) {
     throw await readFailure(path, error);
   }
-  return { image, alpha: { samples, keep: (joined) => withOriginalMetadata(joined, meta, options, []) } };
+  return {
+    image,
+    alpha: { samples, keep: (joined) => withOriginalMetadata(joined, meta, options, []) },
+    grey,
+  };
 }
 
 /** All of the original's metadata, or its colour profile only (options.metadata). */
