@@ -1,6 +1,7 @@
 // Decode a photo file to upright RGB pixels in its own colour space (sharp only).
 import sharp, { type Metadata } from 'sharp';
 import { ImageError } from './errors';
+import { CAMERA_RAW_REFUSAL, isCameraRaw } from './formats';
 import { uint16View } from './pixels';
 import { assertReadable, readFailure } from './readable';
 import type { DecodedPhoto, PhotoFormat } from './types';
@@ -62,6 +63,9 @@ export async function decodePhoto(path: string, options: DecodeOptions = {}): Pr
 /** Reads the header only: format, depth and size, so limits are checked before any pixel is decoded. */
 export async function probePhoto(path: string, pixelLimit = DEFAULT_PIXEL_LIMIT): Promise<Probe> {
   await assertReadable(path); // a pipe or a device is never read; a file we may not open is told as denied
+  if (isCameraRaw(path)) {
+    throw new ImageError('unsupported', path, `${path}: ${CAMERA_RAW_REFUSAL}`);
+  }
   let meta: Metadata;
   try {
     meta = await sharp(path, { limitInputPixels: false }).metadata();

@@ -77,3 +77,23 @@ export function formatFromPath(path: string): PhotoFormat | undefined {
   const entry = Object.entries(FORMAT_FACTS).find(([, facts]) => facts.extensions.includes(ext));
   return entry?.[0] as PhotoFormat | undefined;
 }
+
+/** Camera raw files. Many are TIFF inside, and sharp would read their first image: the small embedded preview,
+ * not the photo. They are refused by name, with what to do instead. */
+const CAMERA_RAW_EXTENSIONS = new Set(
+  '3fr ari arw bay cr2 cr3 crw dcr dng erf fff iiq k25 kdc mef mos mrw nef nrw orf pef raf raw rw2 rwl sr2 srf srw x3f'
+    .split(' ')
+    .map((ext) => `.${ext}`),
+);
+
+export function isCameraRaw(path: string): boolean {
+  return CAMERA_RAW_EXTENSIONS.has(extname(path).toLowerCase());
+}
+
+export const CAMERA_RAW_REFUSAL =
+  'camera raw files are not supported: export the photo from your raw developer as TIFF (16-bit), PNG or JPEG first';
+
+/** Why a file is not taken as a photo, told by its name (a camera raw file gets what to do instead). */
+export function notPhotoReason(path: string): string {
+  return isCameraRaw(path) ? CAMERA_RAW_REFUSAL : 'not a photo (JPEG, PNG, TIFF, WebP or AVIF)';
+}

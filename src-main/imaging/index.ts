@@ -12,7 +12,7 @@ export {
   type PixelRect,
 } from './encode';
 export { ImageError, type ImageErrorCode } from './errors';
-export { FORMAT_FACTS, assertFitsFormat, formatFromPath } from './formats';
+export { FORMAT_FACTS, assertFitsFormat, formatFromPath, notPhotoReason } from './formats';
 export { encodeMapPng, mapToGray, saveMap, type FloatMap } from './maps';
 export {
   FORCE_MIN,

@@ -2,7 +2,7 @@
 // same on every run (resume depends on it). Nothing here reads pixels: photos are told by their extension.
 import { readdir, stat } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
-import { formatFromPath } from '../imaging';
+import { formatFromPath, notPhotoReason } from '../imaging';
 import { BatchUsageError } from './types';
 
 /** A file found under an input: `rel` is its path below the folder it mirrors into. */
@@ -40,6 +40,11 @@ export function isTempName(name: string): boolean {
 
 export function isMask(path: string): boolean {
   return path.toLowerCase().endsWith(MASK_SUFFIX);
+}
+
+/** Why a file that is not a candidate photo is skipped, in the words the report shows. */
+export function skipReason(path: string): string {
+  return isMask(path) ? 'a mask without its photo' : notPhotoReason(path);
 }
 
 /**

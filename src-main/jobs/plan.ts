@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readdir, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { formatFromPath, sidecarPath, tempStem } from '../imaging';
-import { expandInputs, fileId, isInside, isMask, isTempName, type Expansion } from './expand';
+import { expandInputs, fileId, isInside, isMask, isTempName, skipReason, type Expansion } from './expand';
 import { journalPath, readJournal, type PhotoRecord } from './journal';
 import { lockOutput } from './lock';
 import { checkTemplate, numbered, outputName } from './naming';
@@ -148,10 +148,7 @@ function reportOthers(found: Expansion): SkippedFile[] {
   const photos = new Set(found.photos.map((file) => file.path));
   return found.others
     .filter((file) => !(isMask(file.path) && photos.has(file.path.slice(0, -'.mask.png'.length))))
-    .map((file) => ({
-      input: file.path,
-      reason: isMask(file.path) ? 'a mask without its photo' : 'not a photo (JPEG, PNG, TIFF, WebP, AVIF)',
-    }));
+    .map((file) => ({ input: file.path, reason: skipReason(file.path) }));
 }
 
 /** The output path for a new photo, honouring --on-existing; never an original, never one taken in this plan

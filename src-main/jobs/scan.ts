@@ -5,7 +5,7 @@
 // As in the batch, junk is skipped and a photo that could not be measured (denied, too large) fails.
 import { decodePreview } from '../imaging';
 import type { Device, InferenceEngine } from '../inference';
-import { expandInputs, isMask } from './expand';
+import { expandInputs, isMask, skipReason } from './expand';
 import { isUnreadable, meanOf, message } from './photo-steps';
 import { rankByBlur } from './summary';
 import type { RankedPhoto, SkippedFile } from './types';
@@ -39,7 +39,7 @@ export async function scanAlbum(engine: InferenceEngine, request: ScanRequest): 
   const found = await expandInputs(request.inputs, { recursive: request.recursive ?? false, outputRoot: '' });
   const skipped: SkippedFile[] = found.others
     .filter((file) => !isMask(file.path))
-    .map((file) => ({ input: file.path, reason: 'not a photo (JPEG, PNG, TIFF, WebP, AVIF)' }));
+    .map((file) => ({ input: file.path, reason: skipReason(file.path) }));
   const failures: SkippedFile[] = [];
   const measured = [];
   for (const [index, file] of found.photos.entries()) {

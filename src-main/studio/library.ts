@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, resolve } from 'node:path';
-import { formatFromPath, summarizePhoto, type PhotoSummary } from '../imaging';
+import { formatFromPath, notPhotoReason, summarizePhoto, type PhotoSummary } from '../imaging';
 import type { OpenResult } from '../contract';
 
 export interface RestoredFile {
@@ -40,7 +40,7 @@ export class PhotoLibrary {
         continue;
       }
       if (!formatFromPath(path)) {
-        skipped.push({ name, reason: 'not a photo (JPEG, PNG, TIFF, WebP or AVIF)' });
+        skipped.push({ name, reason: notPhotoReason(path) });
         continue;
       }
       // A folder, a pipe or a device named like a photo: reading a pipe would wait for ever.

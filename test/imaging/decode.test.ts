@@ -124,6 +124,22 @@ describe('decodePhoto', () => {
       expect(error.message).toMatch(/gif/);
     });
 
+    it.each(['NEF', 'dng', 'cr2'])(
+      'a camera raw file (.%s), though TIFF inside: not its embedded preview',
+      async (ext) => {
+        const path = join(await tempFolder(), `DSC_0001.${ext}`);
+        await sharp({ create: { width: 160, height: 120, channels: 3, background: '#963' } })
+          .tiff()
+          .toFile(path);
+        expect((await sharp(path).metadata()).format).toBe('tiff'); // sharp alone would read it
+        const error = await rejection(decodePhoto(path));
+        expect(error.code).toBe('unsupported');
+        expect(error.message).toBe(
+          `${path}: camera raw files are not supported: export the photo from your raw developer as TIFF (16-bit), PNG or JPEG first`,
+        );
+      },
+    );
+
     it.each(['jpg', 'png'])('a truncated .%s', async (ext) => {
       const path = await makePhoto(await tempFolder(), `cut.${ext}`, { width: 96, height: 96 });
       const bytes = await readFile(path);

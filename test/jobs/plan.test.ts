@@ -16,6 +16,24 @@ async function writeJournal(out: string, records: object[]) {
 }
 
 describe('batch planning', () => {
+  it('skips a camera raw file next to its JPEG saying what to do, and other files as not photos', async () => {
+    const folder = await tempFolder();
+    const input = join(folder, 'in');
+    await makePhotos(input, 1);
+    await writeFile(join(input, 'p000.NEF'), 'raw sensor data');
+    await writeFile(join(input, 'notes.txt'), 'shot list');
+    const planned = await plan({ inputs: [input], output: join(folder, 'out') });
+    expect(planned.photos.map((p) => p.input)).toEqual([join(input, 'p000.jpg')]);
+    expect(planned.skipped).toEqual([
+      { input: join(input, 'notes.txt'), reason: 'not a photo (JPEG, PNG, TIFF, WebP or AVIF)' },
+      {
+        input: join(input, 'p000.NEF'),
+        reason:
+          'camera raw files are not supported: export the photo from your raw developer as TIFF (16-bit), PNG or JPEG first',
+      },
+    ]);
+  });
+
   it("reuses an earlier run's output only inside this output folder and in this run's format", async () => {
     const folder = await tempFolder();
     const input = join(folder, 'in');

@@ -11,7 +11,13 @@ describe('photo library', () => {
     const folder = await tempFolder();
     const photo = await makePhoto(folder, 'photo.jpg');
     await mkdir(join(folder, 'album.png'));
-    const paths = [photo, join(folder, 'album.png'), 'relative.jpg', join(folder, 'notes.txt')];
+    const paths = [
+      photo,
+      join(folder, 'album.png'),
+      'relative.jpg',
+      join(folder, 'notes.txt'),
+      join(folder, 'DSC_0001.NEF'),
+    ];
     if (process.platform === 'linux') {
       execFileSync('mkfifo', [join(folder, 'pipe.jpg')]);
       paths.push(join(folder, 'pipe.jpg'));
@@ -23,6 +29,7 @@ describe('photo library', () => {
       'album.png': 'not a file',
       'relative.jpg': 'not an absolute path',
       'notes.txt': expect.stringMatching(/^not a photo/),
+      'DSC_0001.NEF': expect.stringMatching(/^camera raw files are not supported: export the photo/),
       ...(process.platform === 'linux' ? { 'pipe.jpg': 'not a file' } : {}),
       'missing.jpg': expect.stringMatching(/file not found/),
     });
