@@ -219,6 +219,12 @@ export interface BatchStartRequest {
   recursive?: boolean | undefined;
   onExisting?: (typeof ON_EXISTING_CHOICES)[number] | undefined;
   device?: DeviceChoice | undefined;
+  /** Output format; undefined: each photo's own. */
+  format?: ExportFormat | undefined;
+  /** 1-100 for JPEG, WebP and AVIF outputs; the others ignore it. Undefined: the encoder's default. */
+  quality?: number | undefined;
+  /** 8 or 16 bits for PNG and TIFF outputs; 8-bit formats ignore it. Undefined: each photo's own. */
+  bitDepth?: 8 | 16 | undefined;
 }
 
 export const BATCH_ACTIONS = ['pause', 'resume', 'cancel'] as const;

@@ -58,11 +58,14 @@ export const detectRequestSchema = z.strictObject({
   device: z.enum(DEVICE_CHOICES).optional(),
 });
 
+const quality = z.number().int().min(1).max(100);
+const bitDepth = z.union([z.literal(8), z.literal(16)]);
+
 export const exportRequestSchema = z.strictObject({
   photoId: id,
   format: z.enum(EXPORT_FORMATS),
-  quality: z.number().int().min(1).max(100).optional(),
-  bitDepth: z.union([z.literal(8), z.literal(16)]).optional(),
+  quality: quality.optional(),
+  bitDepth: bitDepth.optional(),
   metadata: z.enum(EXPORT_METADATA),
 });
 
@@ -93,6 +96,9 @@ export const REQUEST_SCHEMAS = {
     recursive: z.boolean().optional(),
     onExisting: z.enum(ON_EXISTING_CHOICES).optional(),
     device: z.enum(DEVICE_CHOICES).optional(),
+    format: z.enum(EXPORT_FORMATS).optional(),
+    quality: quality.optional(),
+    bitDepth: bitDepth.optional(),
   }),
   [CHANNELS.controlBatch]: z.strictObject({ jobId: id, action: z.enum(BATCH_ACTIONS) }),
 } as const satisfies Record<Channel, z.ZodType>;

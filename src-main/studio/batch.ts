@@ -80,6 +80,9 @@ export class BatchService {
       modelDir: model.dir,
       device: request.device,
       threads: this.threads,
+      format: request.format,
+      quality: request.quality,
+      bitDepth: request.bitDepth,
     });
     const progress = initialProgress(request.jobId, plan.photos.length);
     // Photos are named by their path in the album: sub-folders may hold photos of the same name.

@@ -55,6 +55,11 @@ describe('batch verbs', () => {
     expect(await call(CHANNELS.startBatch, { jobId: 'b0', input: '/etc' })).toMatchObject({
       error: { code: 'invalid-request' },
     });
+    for (const bad of [{ format: 'gif' }, { quality: 0 }, { quality: 92.5 }, { bitDepth: 12 }]) {
+      expect(await call(CHANNELS.startBatch, { jobId: 'b0', ...bad })).toMatchObject({
+        error: { code: 'invalid-request' },
+      });
+    }
     expect(await call(CHANNELS.chooseBatchFolder, 'elsewhere')).toMatchObject({
       error: { code: 'invalid-request' },
     });

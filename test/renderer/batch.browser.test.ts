@@ -88,6 +88,19 @@ const base: Omit<BatchProgressEvent, 'jobId'> = {
   failures: [],
 };
 
+const finished: Omit<BatchResult, 'jobId'> = {
+  outputFolder: '/albums/output',
+  counts: { total: 0, done: 0, resumed: 0, skipped: 0, failed: 0, notRun: 0 },
+  cancelled: false,
+  stopped: undefined,
+  seconds: 0,
+  photosPerMinute: undefined,
+  failures: [],
+  skips: [],
+  redone: [],
+  report: undefined,
+};
+
 /** The app on the batch tab with both folders chosen. */
 async function batchTab(script: ReturnType<typeof scriptedApi>) {
   const target = document.body.appendChild(document.createElement('div'));
@@ -199,6 +212,45 @@ describe('Batch panel', () => {
     expect(summary).toContain('4 not run');
     expect(summary).toContain('deblur-batch-report.json');
     expect(button('Start batch')!.disabled).toBe(false);
+  });
+  it('sends the output format, quality and bit depth; offers each only where the format uses it', async () => {
+    const script = scriptedApi();
+    await batchTab(script);
+    const select = (label: string) =>
+      document.querySelector<HTMLSelectElement>(`select[aria-label="${label}"]`)!;
+    const choose = async (label: string, value: string) => {
+      select(label).value = value;
+      select(label).dispatchEvent(new Event('change', { bubbles: true }));
+      await settle();
+    };
+    const quality = document.querySelector<HTMLInputElement>('input[aria-label="Quality"]')!;
+    const sixteen = () => select('Bit depth').querySelector<HTMLOptionElement>('option:last-child')!;
+    // Defaults: each photo's own format and depth, the encoder's default quality.
+    button('Start batch')!.click();
+    await settle();
+    expect(script.starts[0]).toMatchObject({ format: undefined, quality: 92, bitDepth: undefined });
+    script.finish({ ...finished });
+    await settle();
+
+    await choose('Output format', 'png');
+    expect(quality.disabled).toBe(true);
+    await choose('Bit depth', '16');
+    button('Start batch')!.click();
+    await settle();
+    expect(script.starts[1]).toMatchObject({ format: 'png', quality: undefined, bitDepth: 16 });
+    script.finish({ ...finished });
+    await settle();
+
+    // JPEG holds 8 bits only: the 16-bit choice falls back to the original's and is offered no more.
+    await choose('Output format', 'jpeg');
+    expect(sixteen().disabled).toBe(true);
+    expect(select('Bit depth').value).toBe('same');
+    quality.value = '75';
+    quality.dispatchEvent(new Event('input', { bubbles: true }));
+    await settle();
+    button('Start batch')!.click();
+    await settle();
+    expect(script.starts[2]).toMatchObject({ format: 'jpeg', quality: 75, bitDepth: undefined });
   });
   it('shows a batch stopped by a full disk as stopped: what it did, why, and that running it again resumes', async () => {
     const script = scriptedApi();

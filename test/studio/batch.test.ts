@@ -1,6 +1,6 @@
 // The app's batch service through the ipc dispatch: folders from the (scripted) dialog, the fixture model.
 import { rm, stat, truncate } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { CHANNELS, type BatchResult } from '../../src-main/contract';
@@ -43,6 +43,22 @@ describe('batch service', () => {
     const names = ['2024-01/p000.jpg', '2024-02/p000.jpg'].map((name) => join(...name.split('/')));
     expect(result.skips.map((skip) => skip.name).sort()).toEqual(names);
     expect(result.skips[0]!.reason).toMatch(/damaged or truncated/);
+  });
+
+  it('writes the output format and bit depth the panel asked for', async () => {
+    const folder = await tempFolder();
+    const input = join(folder, 'in');
+    const output = join(folder, 'out');
+    await makePhotos(input, 2);
+    t.folderAnswers.push(input, output);
+    ok(await t.call(CHANNELS.chooseBatchFolder, 'input'));
+    ok(await t.call(CHANNELS.chooseBatchFolder, 'output'));
+    const request = { jobId: 'b4', format: 'png', bitDepth: 16 };
+    expect(ok<BatchResult>(await t.call(CHANNELS.startBatch, request)).counts.done).toBe(2);
+    const outputs = (await listFiles(output)).filter((f) => f.includes('-deblurred'));
+    expect(outputs.map((f) => basename(f)).sort()).toEqual(['p000-deblurred.png', 'p001-deblurred.png']);
+    for (const file of outputs)
+      expect(await sharp(file).metadata()).toMatchObject({ format: 'png', depth: 'ushort' });
   });
 
   it('names photos restored again because their sidecar mask was repainted since the last run', async () => {

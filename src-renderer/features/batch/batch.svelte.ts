@@ -6,10 +6,15 @@ import type {
   BatchResult,
   BatchStartRequest,
   DeblurApi,
+  ExportFormat,
 } from '../../../src-main/contract';
 import { messageOf, unwrap } from '../../lib/bridge';
+import { DEFAULT_QUALITY, FORMAT_CHOICES } from '../export/export.svelte';
 
 export type OnExisting = NonNullable<BatchStartRequest['onExisting']>;
+/** 'same': each photo keeps its own format, or its own depth. */
+export type BatchFormat = ExportFormat | 'same';
+export type BatchDepth = 8 | 16 | 'same';
 
 /** "1 h 02 min", "3 min 05 s", "42 s"; "estimating…" before the first photo finishes. */
 export function formatEta(seconds: number | undefined): string {
@@ -35,6 +40,9 @@ export class BatchState {
   recursive = $state(false);
   /** What to do when an output file exists that this batch did not write (main's default: skip). */
   onExisting = $state<OnExisting>('skip');
+  format = $state<BatchFormat>('same');
+  quality = $state(DEFAULT_QUALITY);
+  bitDepth = $state<BatchDepth>('same');
   /** undefined = the registry's default model. */
   modelId = $state<string | undefined>(undefined);
   jobId = $state<string | undefined>(undefined);
@@ -46,6 +54,9 @@ export class BatchState {
   readonly canStart = $derived(!this.running && this.input !== undefined && this.output !== undefined);
   readonly fraction = $derived(this.progress?.total ? this.progress.processed / this.progress.total : 0);
   readonly eta = $derived(formatEta(this.progress?.etaSeconds));
+  /** Quality matters unless every output is lossless; 16 bits only where the chosen format holds them. */
+  readonly lossy = $derived(this.format === 'same' || FORMAT_CHOICES[this.format].lossy);
+  readonly deep = $derived(this.format === 'same' || FORMAT_CHOICES[this.format].deep);
 
   constructor(private readonly api: DeblurApi) {
     api.onBatchProgress((event) => {
@@ -62,6 +73,11 @@ export class BatchState {
     }
   }
 
+  setFormat(format: BatchFormat): void {
+    this.format = format;
+    if (!this.deep && this.bitDepth === 16) this.bitDepth = 'same';
+  }
+
   async start(): Promise<void> {
     if (!this.canStart) return;
     const jobId = crypto.randomUUID();
@@ -76,6 +92,9 @@ export class BatchState {
           recursive: this.recursive,
           onExisting: this.onExisting,
           modelId: this.modelId,
+          format: this.format === 'same' ? undefined : this.format,
+          quality: this.lossy ? this.quality : undefined,
+          bitDepth: this.bitDepth === 'same' || !this.deep ? undefined : this.bitDepth,
         }),
       );
     } catch (error) {
