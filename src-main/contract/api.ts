@@ -219,6 +219,10 @@ export interface BatchStartRequest {
   recursive?: boolean | undefined;
   onExisting?: (typeof ON_EXISTING_CHOICES)[number] | undefined;
   device?: DeviceChoice | undefined;
+  /** Pruning threshold; undefined: the model's own. */
+  threshold?: number | undefined;
+  /** 0-1, how much of the restored image replaces the original; undefined: 1. */
+  strength?: number | undefined;
   /** Output format; undefined: each photo's own. */
   format?: ExportFormat | undefined;
   /** 1-100 for JPEG, WebP and AVIF outputs; the others ignore it. Undefined: the encoder's default. */

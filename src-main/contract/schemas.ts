@@ -39,12 +39,15 @@ const regionSchema = z.strictObject({
   height: side,
 });
 
+/** Threshold and strength: 0 to 1. */
+const share = z.number().min(0).max(1);
+
 export const restoreRequestSchema = z.strictObject({
   jobId: id,
   photoId: id,
   modelId: modelId.optional(),
-  threshold: z.number().min(0).max(1).optional(),
-  strength: z.number().min(0).max(1).optional(),
+  threshold: share.optional(),
+  strength: share.optional(),
   device: z.enum(DEVICE_CHOICES).optional(),
   mask: grayImageSchema.optional(),
   region: regionSchema.optional(),
@@ -54,7 +57,7 @@ export const detectRequestSchema = z.strictObject({
   jobId: id,
   photoId: id,
   modelId: modelId.optional(),
-  threshold: z.number().min(0).max(1).optional(),
+  threshold: share.optional(),
   device: z.enum(DEVICE_CHOICES).optional(),
 });
 
@@ -96,6 +99,8 @@ export const REQUEST_SCHEMAS = {
     recursive: z.boolean().optional(),
     onExisting: z.enum(ON_EXISTING_CHOICES).optional(),
     device: z.enum(DEVICE_CHOICES).optional(),
+    threshold: share.optional(),
+    strength: share.optional(),
     format: z.enum(EXPORT_FORMATS).optional(),
     quality: quality.optional(),
     bitDepth: bitDepth.optional(),

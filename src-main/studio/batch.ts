@@ -80,6 +80,8 @@ export class BatchService {
       modelDir: model.dir,
       device: request.device,
       threads: this.threads,
+      threshold: request.threshold,
+      strength: request.strength,
       format: request.format,
       quality: request.quality,
       bitDepth: request.bitDepth,

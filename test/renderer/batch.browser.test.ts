@@ -35,7 +35,7 @@ function scriptedApi() {
     exportPhoto: unused,
     listModels: async () => ({
       ok: true,
-      value: [modelInfo('official', 'Official')],
+      value: [modelInfo('official', 'Official', { defaultThreshold: 0.62 })],
     }),
     importModel: unused,
     setDefaultModel: unused,
@@ -228,7 +228,13 @@ describe('Batch panel', () => {
     // Defaults: each photo's own format and depth, the encoder's default quality.
     button('Start batch')!.click();
     await settle();
-    expect(script.starts[0]).toMatchObject({ format: undefined, quality: 92, bitDepth: undefined });
+    expect(script.starts[0]).toMatchObject({
+      threshold: undefined,
+      strength: 1,
+      format: undefined,
+      quality: 92,
+      bitDepth: undefined,
+    });
     script.finish({ ...finished });
     await settle();
 
@@ -251,6 +257,32 @@ describe('Batch panel', () => {
     button('Start batch')!.click();
     await settle();
     expect(script.starts[2]).toMatchObject({ format: 'jpeg', quality: 75, bitDepth: undefined });
+  });
+
+  it("sends the threshold and strength; the threshold slider starts at the chosen model's own", async () => {
+    const script = scriptedApi();
+    await batchTab(script);
+    const slider = (label: string) =>
+      document.querySelector<HTMLInputElement>(`input[aria-label="${label}"]`)!;
+    const model = document.querySelector<HTMLSelectElement>('select[aria-label="Model"]')!;
+    model.value = 'official';
+    model.dispatchEvent(new Event('change', { bubbles: true }));
+    await settle();
+    expect(slider('Threshold').value).toBe('0.62');
+    for (const [label, value] of [
+      ['Threshold', '0.4'],
+      ['Strength', '0.75'],
+    ] as const) {
+      slider(label).value = value;
+      slider(label).dispatchEvent(new Event('input', { bubbles: true }));
+    }
+    await settle();
+    button('Start batch')!.click();
+    await settle();
+    expect(script.starts[0]).toMatchObject({ modelId: 'official', threshold: 0.4, strength: 0.75 });
+    // Locked while the batch runs.
+    expect(slider('Threshold').disabled).toBe(true);
+    expect(slider('Strength').disabled).toBe(true);
   });
   it('shows a batch stopped by a full disk as stopped: what it did, why, and that running it again resumes', async () => {
     const script = scriptedApi();

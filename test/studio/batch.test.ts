@@ -45,7 +45,7 @@ describe('batch service', () => {
     expect(result.skips[0]!.reason).toMatch(/damaged or truncated/);
   });
 
-  it('writes the output format and bit depth the panel asked for', async () => {
+  it('writes the output format, bit depth and strength the panel asked for', async () => {
     const folder = await tempFolder();
     const input = join(folder, 'in');
     const output = join(folder, 'out');
@@ -53,12 +53,21 @@ describe('batch service', () => {
     t.folderAnswers.push(input, output);
     ok(await t.call(CHANNELS.chooseBatchFolder, 'input'));
     ok(await t.call(CHANNELS.chooseBatchFolder, 'output'));
-    const request = { jobId: 'b4', format: 'png', bitDepth: 16 };
+    // Strength 0 hands back the input itself: the originals' pixels, widened to 16 bits.
+    const request = { jobId: 'b4', format: 'png', bitDepth: 16, strength: 0, threshold: 0.3 };
     expect(ok<BatchResult>(await t.call(CHANNELS.startBatch, request)).counts.done).toBe(2);
     const outputs = (await listFiles(output)).filter((f) => f.includes('-deblurred'));
     expect(outputs.map((f) => basename(f)).sort()).toEqual(['p000-deblurred.png', 'p001-deblurred.png']);
-    for (const file of outputs)
+    for (const file of outputs) {
       expect(await sharp(file).metadata()).toMatchObject({ format: 'png', depth: 'ushort' });
+      const original = await sharp(join(input, basename(file).replace('-deblurred.png', '.jpg')))
+        .raw()
+        .toBuffer();
+      const written = await sharp(file).toColourspace('rgb16').raw({ depth: 'ushort' }).toBuffer();
+      const wide = new Uint16Array(written.buffer, written.byteOffset, written.length / 2);
+      expect(wide.length).toBe(original.length);
+      expect(wide.every((v, i) => v === original[i]! * 257)).toBe(true);
+    }
   });
 
   it('names photos restored again because their sidecar mask was repainted since the last run', async () => {

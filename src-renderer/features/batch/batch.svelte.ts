@@ -40,6 +40,9 @@ export class BatchState {
   recursive = $state(false);
   /** What to do when an output file exists that this batch did not write (main's default: skip). */
   onExisting = $state<OnExisting>('skip');
+  /** Pruning threshold; undefined = the model's own. */
+  threshold = $state<number | undefined>(undefined);
+  strength = $state(1);
   format = $state<BatchFormat>('same');
   quality = $state(DEFAULT_QUALITY);
   bitDepth = $state<BatchDepth>('same');
@@ -92,6 +95,8 @@ export class BatchState {
           recursive: this.recursive,
           onExisting: this.onExisting,
           modelId: this.modelId,
+          threshold: this.threshold,
+          strength: this.strength,
           format: this.format === 'same' ? undefined : this.format,
           quality: this.lossy ? this.quality : undefined,
           bitDepth: this.bitDepth === 'same' || !this.deep ? undefined : this.bitDepth,
