@@ -55,7 +55,14 @@ describe('batch verbs', () => {
     expect(await call(CHANNELS.startBatch, { jobId: 'b0', input: '/etc' })).toMatchObject({
       error: { code: 'invalid-request' },
     });
-    for (const bad of [{ format: 'gif' }, { quality: 0 }, { quality: 92.5 }, { bitDepth: 12 }]) {
+    for (const bad of [
+      { format: 'gif' },
+      { quality: 0 },
+      { quality: 92.5 },
+      { bitDepth: 12 },
+      { threshold: 1.5 },
+      { strength: -0.1 },
+    ]) {
       expect(await call(CHANNELS.startBatch, { jobId: 'b0', ...bad })).toMatchObject({
         error: { code: 'invalid-request' },
       });
