@@ -88,6 +88,9 @@ const base: Omit<BatchProgressEvent, 'jobId'> = {
   failures: [],
 };
 
+/** Controls are looked up in the panel: the export dialog has a Quality slider too. */
+const PANEL = 'aside[aria-label="Batch"]';
+
 const finished: Omit<BatchResult, 'jobId'> = {
   outputFolder: '/albums/output',
   counts: { total: 0, done: 0, resumed: 0, skipped: 0, failed: 0, notRun: 0 },
@@ -217,13 +220,13 @@ describe('Batch panel', () => {
     const script = scriptedApi();
     await batchTab(script);
     const select = (label: string) =>
-      document.querySelector<HTMLSelectElement>(`select[aria-label="${label}"]`)!;
+      document.querySelector<HTMLSelectElement>(`${PANEL} select[aria-label="${label}"]`)!;
     const choose = async (label: string, value: string) => {
       select(label).value = value;
       select(label).dispatchEvent(new Event('change', { bubbles: true }));
       await settle();
     };
-    const quality = document.querySelector<HTMLInputElement>('input[aria-label="Quality"]')!;
+    const quality = document.querySelector<HTMLInputElement>(`${PANEL} input[aria-label="Quality"]`)!;
     const sixteen = () => select('Bit depth').querySelector<HTMLOptionElement>('option:last-child')!;
     // Defaults: each photo's own format and depth, the encoder's default quality.
     button('Start batch')!.click();
@@ -263,7 +266,7 @@ describe('Batch panel', () => {
     const script = scriptedApi();
     await batchTab(script);
     const slider = (label: string) =>
-      document.querySelector<HTMLInputElement>(`input[aria-label="${label}"]`)!;
+      document.querySelector<HTMLInputElement>(`${PANEL} input[aria-label="${label}"]`)!;
     const model = document.querySelector<HTMLSelectElement>('select[aria-label="Model"]')!;
     model.value = 'official';
     model.dispatchEvent(new Event('change', { bubbles: true }));
