@@ -23,6 +23,7 @@ import {
 
 interface Row {
   kind: Sample['kind'];
+  soft: boolean;
   /** The longest path of a moving object (px), for local blur. */
   blurLength: number | undefined;
   psnr: number;
@@ -48,6 +49,8 @@ export interface Sample {
   kind: 'local' | 'none' | 'global';
   /** training/data's record of each object: `len_px` is a moving one's path length in pixels. */
   objects?: { len_px?: number }[];
+  /** Set where training/data softened the background (defocus, flat colour): smooth, yet not blurred. */
+  soft?: string;
 }
 
 /** Blur length ranges (px) for the gain by length: 256-px crops have paths of 3-25 px, whole photos up to 77. */
@@ -141,6 +144,7 @@ export async function evaluateSplit(
     }
     rows.push({
       kind: s.kind,
+      soft: s.soft !== undefined,
       blurLength: s.kind === 'local' ? longestPath(s) : undefined,
       psnr: psnr(out, sharp),
       ssim: ssim(out, sharp),
@@ -159,13 +163,16 @@ export async function evaluateSplit(
     });
   }
   const avg = (
-    key: Exclude<keyof Row, 'kind' | 'blurLength' | 'stageKept' | 'unblurredError' | 'unblurredErrorKept'>,
+    key: Exclude<
+      keyof Row,
+      'kind' | 'soft' | 'blurLength' | 'stageKept' | 'unblurredError' | 'unblurredErrorKept'
+    >,
     kinds?: string[],
   ) => mean(rows.filter((r) => !kinds || kinds.includes(r.kind)).map((r) => r[key]));
   const finest = rates(stageCounts[0] ?? zero);
-  const pooled = (pick: (r: Row) => SquaredError): SquaredError =>
+  const pooled = (pick: (r: Row) => SquaredError, keep = (r: Row) => r.kind !== 'global'): SquaredError =>
     rows
-      .filter((r) => r.kind !== 'global')
+      .filter(keep)
       .map(pick)
       .reduce((a, e) => ({ sum: a.sum + e.sum, total: a.total + e.total }), { sum: 0, total: 0 });
   const unblurred = pooled((r) => r.unblurredError);
@@ -194,6 +201,21 @@ export async function evaluateSplit(
       pixels: unblurredKept.total / unblurred.total,
       error: unblurred.sum ? unblurredKept.sum / unblurred.sum : null,
     },
+    // Soft backgrounds (sets built with --soft-share) against sharp ones: the share of their unblurred pixels
+    // under a kept window. Smooth areas taken for blur show here.
+    unblurredKeptByBackground: Object.fromEntries(
+      [true, false].map((soft) => {
+        const keep = (r: Row) => r.kind !== 'global' && r.soft === soft;
+        const all = pooled((r) => r.unblurredError, keep);
+        return [
+          soft ? 'soft' : 'sharp',
+          {
+            samples: rows.filter(keep).length,
+            kept: all.total ? pooled((r) => r.unblurredErrorKept, keep).total / all.total : null,
+          },
+        ];
+      }),
+    ),
     pruningPrecision: finest.precision,
     pruningRecall: finest.recall,
     pruningAccuracy: finest.accuracy,

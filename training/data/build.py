@@ -1,7 +1,10 @@
 """Build the synthetic training set on disk.
 
     /usr/bin/python3 -m training.data.build --out training/.data/synth --train 2000 --val 200 \
-        --size 256 --seed 0 [--workers 2] [--sources training/.sources]
+        --size 256 --seed 0 [--workers 2] [--sources training/.sources] [--soft-share 0.2]
+
+--soft-share softens the background of that share of local and no-blur crops (soft.py); 0 builds the set
+every shipped model so far was trained and calibrated on.
 
 Layout (all PNG, lossless; JPEG-degraded inputs are stored after the JPEG round trip):
     OUT/train/NNNNNN_blur.png   uint8 RGB  HxWx3  network input (blur + noise [+ JPEG])
@@ -63,18 +66,19 @@ def save_triplet(dirname, idx, blur, sharp, mask):
 
 
 def _gen_crop(job):
-    dirname, idx, seed, size = job
-    blur, sharp, mask, meta = synth.synth_sample(seed, _W["photos"], _W["objects"], size=size)
+    dirname, idx, seed, size, soft_share = job
+    blur, sharp, mask, meta = synth.synth_sample(seed, _W["photos"], _W["objects"], size=size,
+                                                 soft_share=soft_share)
     save_triplet(dirname, idx, blur, sharp, mask)
     meta["id"] = f"{idx:06d}"
     meta["blur_share"] = round(float((mask > 0).mean()), 4)
     return meta
 
 
-def generate(dirname, photos, objects, seeds, size, workers):
+def generate(dirname, photos, objects, seeds, size, workers, soft_share=0.0):
     os.makedirs(dirname, exist_ok=True)
     init = ([p["npy"] for p in photos], [o["npy"] for o in objects])
-    jobs = [(dirname, i, s, size) for i, s in enumerate(seeds)]
+    jobs = [(dirname, i, s, size, soft_share) for i, s in enumerate(seeds)]
     if workers <= 1:
         _init(*init)
         return [_gen_crop(j) for j in jobs]
@@ -117,6 +121,7 @@ def _stats(metas):
     rej = sum(m.get("soft_rejected", 0) for m in metas)
     return {"n": len(metas), "kinds": kinds,
             "jpeg": sum(1 for m in metas if m["jpeg"]),
+            "soft_backgrounds": sum(1 for m in metas if "soft" in m),
             "soft_crops_rejected": rej,
             "soft_rejection_rate": round(rej / max(1, rej + len(metas)), 4),
             "mean_blur_share": round(float(np.mean([m["blur_share"] for m in metas])), 4)}
@@ -136,15 +141,18 @@ def main(argv=None):
     ap.add_argument("--size", type=int, default=256)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--soft-share", type=float, default=0.0)
     ap.add_argument("--sources", help="a pack from training.data.sources instead of the fetched packages")
     args = ap.parse_args(argv)
+    if not 0.0 <= args.soft_share <= 1.0:
+        ap.error("--soft-share is a share of crops, from 0 to 1")
     workers = max(1, min(args.workers, os.cpu_count() or 1))
     t0 = time.time()
     photos, objects = sources.load(args.sources) if args.sources else load_index()  # may fetch and carve
     tr_p, va_p = split_photos(photos, args.seed)
     tr_o, va_o = split_objects(objects, args.seed)
     t1 = time.time()
-    idx = {"size": args.size, "seed": args.seed, "layout": __doc__.split("Layout")[1].strip(),
+    idx = {"size": args.size, "seed": args.seed, "soft_share": args.soft_share, "layout": __doc__.split("Layout")[1].strip(),
            "split": {"train_photos": [photos[i]["path"] for i in tr_p],
                      "val_photos": [photos[i]["path"] for i in va_p],
                      "train_objects": [objects[i]["path"] for i in tr_o],
@@ -153,7 +161,7 @@ def main(argv=None):
                                  ("val", args.val, va_p, va_o, 1)):
         seeds = [[args.seed, tag, i] for i in range(n)]
         metas = generate(os.path.join(args.out, name), [photos[i] for i in pi],
-                         [objects[i] for i in oi], seeds, args.size, workers)
+                         [objects[i] for i in oi], seeds, args.size, workers, args.soft_share)
         for m in metas:
             ph = photos[pi[m["photo"]]]
             m["photo"], m["package"] = ph["path"], ph["package"]

@@ -8,6 +8,21 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 
+def srgb_to_linear(u8):
+    """sRGB levels (0..255, any dtype) to linear light, float32."""
+    x = np.asarray(u8, np.float32) / 255.0
+    return np.where(x <= 0.04045, x / 12.92, ((x + 0.055) / 1.055) ** 2.4).astype(np.float32)
+
+
+def linear_to_srgb(x):
+    x = np.clip(x, 0.0, 1.0)
+    return np.where(x <= 0.0031308, 12.92 * x, 1.055 * np.power(x, 1 / 2.4) - 0.055)
+
+
+def to_u8(srgb):
+    return np.clip(np.rint(srgb * 255.0), 0, 255).astype(np.uint8)
+
+
 def laplacian(gray: np.ndarray) -> np.ndarray:
     """4-neighbour Laplacian [[0,1,0],[1,-4,1],[0,1,0]]; borders mirrored with the edge repeated (c b a | a b c)."""
     p = np.pad(gray, 1, mode="symmetric")

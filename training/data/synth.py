@@ -10,7 +10,9 @@ import io
 
 import numpy as np
 from PIL import Image
-from .imageops import affine_bilinear, close_disk, convolve_valid, fill_holes, laplacian
+from . import soft
+from .imageops import (affine_bilinear, close_disk, convolve_valid, fill_holes, laplacian, linear_to_srgb,
+                       srgb_to_linear, to_u8)
 
 LAPLACIAN_VAR_MIN = 40.0   # soft-crop rejection: var of 3x3 Laplacian on gray, 0..255 scale
 DIFF_VISIBLE = 4.0 / 255   # blurred vs sharp (sRGB, before noise) above this is "visibly blurred"
@@ -20,20 +22,6 @@ N_OBJECTS_PROBS = (0.5, 0.3, 0.2)  # 1, 2, 3 moving objects in a local sample
 JPEG_SHARE, JPEG_QUALITY = 0.3, (70, 95)
 STATIC_OBJECT_SHARE = 0.35  # sharp pasted objects in both images: "pasted" must not mean "blurred"
 TUXPAINT_SHARE = 0.7        # else the object is cut from another photo with a smooth random shape
-
-
-def srgb_to_linear(u8):
-    x = np.asarray(u8, np.float32) / 255.0
-    return np.where(x <= 0.04045, x / 12.92, ((x + 0.055) / 1.055) ** 2.4).astype(np.float32)
-
-
-def linear_to_srgb(x):
-    x = np.clip(x, 0.0, 1.0)
-    return np.where(x <= 0.0031308, 12.92 * x, 1.055 * np.power(x, 1 / 2.4) - 0.055)
-
-
-def to_u8(srgb):
-    return np.clip(np.rint(srgb * 255.0), 0, 255).astype(np.uint8)
 
 
 def laplacian_var(rgb_u8):
@@ -282,18 +270,26 @@ def synth_scene(rng, bg_u8, objects=(), donors=None, kind="local", n_objects=Non
     return blur_u8, sharp_u8, mask.astype(np.uint8) * 255, meta
 
 
-def synth_sample(seed, photos, objects=(), donors=None, size=256, kind=None):
+def synth_sample(seed, photos, objects=(), donors=None, size=256, kind=None, soft_share=0.0):
     """One training triplet from a random sharp crop of `photos` (sequence of HxWx3 uint8).
 
     seed: int or sequence of ints (numpy SeedSequence entropy). objects: RGBA uint8 cut-outs.
     donors: photos to cut random-shape objects from (defaults to `photos`).
+    soft_share: share of local and no-blur crops whose background is softened (soft.py).
     Returns (blurred HxWx3 uint8, sharp HxWx3 uint8, mask HxW uint8 {0,255}, meta dict).
     """
     rng = np.random.default_rng(seed)
     if kind is None:
         kind = str(rng.choice(list(KIND_PROBS), p=list(KIND_PROBS.values())))
     bg, idx, rejected = pick_background(rng, photos, size)
+    # Its own stream, so a set built with a soft share differs from one without only in those backgrounds.
+    side = np.random.default_rng([*np.atleast_1d(seed).tolist(), 11])
+    soft_meta = {}
+    if kind != "global" and side.random() < soft_share:
+        lin, soft_meta = soft.soften(side, srgb_to_linear(bg))
+        bg = to_u8(linear_to_srgb(lin))
     out = synth_scene(rng, bg, objects, photos if donors is None else donors, kind)
+    out[3].update(soft_meta)
     out[3].update(seed=seed if isinstance(seed, int) else list(seed), photo=int(idx),
                   soft_rejected=rejected)
     return out
