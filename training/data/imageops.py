@@ -80,6 +80,13 @@ def fill_holes(mask: np.ndarray) -> np.ndarray:
     return (np.asarray(canvas) != 128)[1:-1, 1:-1]
 
 
+def convolve_rgb(img: np.ndarray, kernel: np.ndarray) -> np.ndarray:
+    """HxWx3 img convolved by an odd square kernel, borders reflected: same size out (float64)."""
+    r = kernel.shape[0] // 2
+    padded = np.pad(img, ((r, r), (r, r), (0, 0)), mode="reflect")
+    return np.stack([convolve_valid(padded[..., c], kernel) for c in range(3)], -1)
+
+
 def convolve_valid(img: np.ndarray, kernel: np.ndarray) -> np.ndarray:
     """2-D convolution of HxW img by kernel, 'valid' part only, through the FFT."""
     h, w = img.shape

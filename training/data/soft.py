@@ -7,7 +7,7 @@ the objects move over it; the mask still marks only the moving objects.
 """
 import numpy as np
 
-from .imageops import convolve_valid, srgb_to_linear, to_u8
+from .imageops import convolve_rgb, srgb_to_linear, to_u8
 
 KIND_PROBS = {"defocus": 0.75, "flat": 0.25}
 DEFOCUS_RADIUS_PX = (1.5, 12.0)  # log-uniform, at the 256-px crop size
@@ -23,10 +23,7 @@ def disk_kernel(radius: float) -> np.ndarray:
 
 def defocus(lin: np.ndarray, radius: float) -> np.ndarray:
     """Defocus blur of an HxWx3 linear-light image (so highlights spread into bokeh discs)."""
-    k = disk_kernel(radius)
-    r = k.shape[0] // 2
-    padded = np.pad(lin, ((r, r), (r, r), (0, 0)), mode="reflect")
-    return np.stack([convolve_valid(padded[..., c], k) for c in range(3)], -1).astype(np.float32)
+    return convolve_rgb(lin, disk_kernel(radius)).astype(np.float32)
 
 
 def flat(rng, h: int, w: int) -> np.ndarray:

@@ -11,7 +11,7 @@ import io
 import numpy as np
 from PIL import Image
 from . import soft
-from .imageops import (affine_bilinear, close_disk, convolve_valid, fill_holes, laplacian, linear_to_srgb,
+from .imageops import (affine_bilinear, close_disk, convolve_rgb, fill_holes, laplacian, linear_to_srgb,
                        srgb_to_linear, to_u8)
 
 LAPLACIAN_VAR_MIN = 40.0   # soft-crop rejection: var of 3x3 Laplacian on gray, 0..255 scale
@@ -223,9 +223,7 @@ def synth_scene(rng, bg_u8, objects=(), donors=None, kind="local", n_objects=Non
     mask = np.zeros((H, W), bool)
     if kind == "global":
         k = shake_kernel(rng, _loguniform(rng, 3.0, 0.08 * short))
-        r = k.shape[0] // 2
-        padded = np.pad(bg, ((r, r), (r, r), (0, 0)), mode="reflect")
-        blur = np.stack([convolve_valid(padded[..., c], k) for c in range(3)], -1)
+        blur = convolve_rgb(bg, k)
         mask[:] = True
         meta["kernel_px"] = int(k.shape[0])
     elif kind == "local" and can_obj:
