@@ -152,7 +152,8 @@ def main(argv=None):
     tr_p, va_p = split_photos(photos, args.seed)
     tr_o, va_o = split_objects(objects, args.seed)
     t1 = time.time()
-    idx = {"size": args.size, "seed": args.seed, "soft_share": args.soft_share, "layout": __doc__.split("Layout")[1].strip(),
+    idx = {"size": args.size, "seed": args.seed, "soft_share": args.soft_share,
+           "layout": __doc__.split("Layout")[1].strip(),
            "split": {"train_photos": [photos[i]["path"] for i in tr_p],
                      "val_photos": [photos[i]["path"] for i in va_p],
                      "train_objects": [objects[i]["path"] for i in tr_o],
