@@ -269,6 +269,8 @@ describe('mask editor end to end', () => {
 
     await page.getByRole('button', { name: 'Export…' }).click();
     await dialog.getByLabel('Format').selectOption('png');
+    expect(await dialog.getByLabel('Quality').isDisabled()).toBe(true);
+    expect(await dialog.getByText('lossless').isVisible()).toBe(true);
     await dialog.getByLabel('16-bit').check();
     await dialog.getByLabel('Colour profile only').check();
     await dialog.getByRole('button', { name: 'Export…' }).click();
