@@ -129,3 +129,10 @@ def test_clean_mask_fills_holes_and_keeps_borders():
     m[30:40, 0:10] = True             # touches the border: must not be eroded
     out = synth.clean_mask(m, 2)
     assert out[10:12, 10:12].all() and out[30:40, 0:10].all() and not out[25, 25]
+
+
+def test_random_window_upscales_a_photo_smaller_than_the_window():
+    # 97 / (97 / 21) rounds to just above 21: the window's origin range went negative and numpy raised
+    photo = np.random.default_rng(3).integers(0, 256, (21, 30, 3), dtype=np.uint8)
+    out = synth.random_window(np.random.default_rng(0), photo, (97, 40), min_scale=0.3)
+    assert out.shape == (97, 40, 3) and out.dtype == np.uint8
