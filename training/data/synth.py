@@ -39,9 +39,9 @@ def random_window(rng, photo, out_hw, min_scale=None):
     oh, ow = out_hw
     fmin = max(oh / H, ow / W) if min_scale is None else max(min_scale, oh / H, ow / W)
     f = _loguniform(rng, fmin, max(fmin, 1.0)) if fmin < 1.0 else fmin
-    wh, ww = oh / f, ow / f
-    # max(0, .): at f == fmin, oh / f can exceed H by a rounding error (crashed crop 2000+ of a 6000 build)
-    y0, x0 = rng.uniform(0, max(0.0, H - wh)), rng.uniform(0, max(0.0, W - ww))
+    # min(H, .): at f == oh / H, oh / f can round to just above H, and the window must fit the photo
+    wh, ww = min(H, oh / f), min(W, ow / f)
+    y0, x0 = rng.uniform(0, H - wh), rng.uniform(0, W - ww)
     im = Image.fromarray(np.ascontiguousarray(photo))
     out = np.asarray(im.resize((ow, oh), Image.LANCZOS, box=(x0, y0, x0 + ww, y0 + wh)))
     return out[:, ::-1] if rng.random() < 0.5 else out
