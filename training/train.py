@@ -139,6 +139,7 @@ def main(argv=None) -> int:
     p.add_argument("--steps", type=int, help="total steps (overrides the config)")
     p.add_argument("--batch", type=int, help="crops per step (overrides the config; a GPU wants more than a CPU)")
     p.add_argument("--lr", type=float, help="peak learning rate (overrides the config)")
+    p.add_argument("--crop", type=int, help="training crop side in pixels, a multiple of 128 (overrides the config)")
     p.add_argument("--preload", type=int, default=0,
                    help="decode the training set into memory first, with this many processes (GPU runs)")
     p.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"])
@@ -154,6 +155,8 @@ def main(argv=None) -> int:
     hp = _hyper_parameters(args)[1]
     if args.procs > 1 and hp["batch"] % args.procs:
         p.error("the batch must split evenly over --procs")
+    if hp["crop"] % 128:  # four halvings, then whole 8x8 windows
+        p.error(f"the crop must be a multiple of 128, not {hp['crop']}")
     if hp["unblurred_target"] not in UNBLURRED_TARGETS:  # before preloading data and starting processes
         p.error(f"unblurred_target must be one of {UNBLURRED_TARGETS}, not {hp['unblurred_target']!r}")
     if hp["fft_region"] not in FFT_REGIONS:
@@ -173,7 +176,7 @@ def _device(args) -> torch.device:
 def _hyper_parameters(args):
     cfg = load_config(args.config)
     hp = {**DEFAULTS, **cfg.train}
-    for key in ("steps", "batch", "lr"):
+    for key in ("steps", "batch", "lr", "crop"):
         if getattr(args, key):
             hp[key] = getattr(args, key)
     return cfg, hp

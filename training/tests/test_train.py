@@ -73,6 +73,18 @@ def test_procs_need_an_even_split(tmp_path, capsys):
     assert "split evenly" in capsys.readouterr().err
 
 
+def test_crop_overrides_the_config_and_must_fit_whole_windows(tmp_path, capsys):
+    tiny_set(tmp_path / "data", n=1, size=256)
+    tiny_config(tmp_path / "cfg.yaml")  # crop 128
+    args = ["--config", str(tmp_path / "cfg.yaml"), "--data", str(tmp_path / "data"), "--steps", "1"]
+    assert train.main(args + ["--out", str(tmp_path / "run"), "--crop", "256"]) == 0
+    assert torch.load(tmp_path / "run" / "last.pt")["hp"]["crop"] == 256
+    with pytest.raises(SystemExit):
+        train.main(args + ["--out", str(tmp_path / "bad"), "--crop", "192"])
+    assert "multiple of 128" in capsys.readouterr().err
+    assert not (tmp_path / "bad").exists()
+
+
 def test_an_unknown_unblurred_target_is_a_usage_error_before_training(tmp_path, capsys):
     tiny_config(tmp_path / "cfg.yaml")
     raw = yaml.safe_load((tmp_path / "cfg.yaml").read_text())
