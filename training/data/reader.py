@@ -34,6 +34,8 @@ def blur_aware_box(rng, mask, crop, around_blur):
     """Top-left of a crop x crop window; with around_blur, centred on a random blurred pixel
     (the paper samples half its crops around blurred regions)."""
     h, w = mask.shape
+    if crop > min(h, w):  # e.g. a pack of 128-px crops read with the config's 256
+        raise ValueError(f"a {crop}-px crop does not fit a {w}x{h} sample: use a set built at least that large")
     ys, xs = np.nonzero(mask) if around_blur else ((), ())
     if len(ys):
         k = rng.integers(len(ys))

@@ -2,6 +2,7 @@
 import json
 
 import numpy as np
+import pytest
 
 from training.data import build, reader, synth
 from training.tests.test_data_synth import OBJECTS, PHOTOS
@@ -39,3 +40,11 @@ def test_split_is_by_whole_photo():
     groups_tr = {photos[i]["group"] for i in tr}
     assert not groups_tr & {photos[i]["group"] for i in va}  # duplicates stay together
     assert build.split_photos(photos, seed=0) == (tr, va)
+
+
+def test_a_crop_larger_than_the_sample_is_a_clear_error():
+    mask = np.zeros((128, 128), np.uint8)
+    rng = np.random.default_rng(0)
+    assert reader.blur_aware_box(rng, mask, 128, False) == (0, 0)
+    with pytest.raises(ValueError, match="256-px crop does not fit a 128x128 sample"):
+        reader.blur_aware_box(rng, mask, 256, False)
