@@ -139,7 +139,8 @@ def main(argv=None) -> int:
     p.add_argument("--steps", type=int, help="total steps (overrides the config)")
     p.add_argument("--batch", type=int, help="crops per step (overrides the config; a GPU wants more than a CPU)")
     p.add_argument("--lr", type=float, help="peak learning rate (overrides the config)")
-    p.add_argument("--crop", type=int, help="training crop side in pixels, a multiple of 128 (overrides the config)")
+    p.add_argument("--crop", type=int,
+                   help="crop side in pixels (overrides the config): a multiple of 16 windows, 128 for window 8")
     p.add_argument("--preload", type=int, default=0,
                    help="decode the training set into memory first, with this many processes (GPU runs)")
     p.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"])
@@ -152,11 +153,11 @@ def main(argv=None) -> int:
     args = p.parse_args(argv)
     if args.procs > 1 and _device(args).type != "cpu":
         p.error("--procs is CPU data parallel; a GPU runs one process (raise --batch instead)")
-    hp = _hyper_parameters(args)[1]
+    cfg, hp = _hyper_parameters(args)
     if args.procs > 1 and hp["batch"] % args.procs:
         p.error("the batch must split evenly over --procs")
-    if hp["crop"] % 128:  # four halvings, then whole 8x8 windows
-        p.error(f"the crop must be a multiple of 128, not {hp['crop']}")
+    if hp["crop"] % cfg.model.input_multiple:
+        p.error(f"the crop must be a multiple of {cfg.model.input_multiple}, not {hp['crop']}")
     if hp["unblurred_target"] not in UNBLURRED_TARGETS:  # before preloading data and starting processes
         p.error(f"unblurred_target must be one of {UNBLURRED_TARGETS}, not {hp['unblurred_target']!r}")
     if hp["fft_region"] not in FFT_REGIONS:
