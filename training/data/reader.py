@@ -87,7 +87,8 @@ class SynthPairs:
             blur, sharp, mask = blur[:, ::-1], sharp[:, ::-1], mask[:, ::-1]
 
         def chw(a):
-            return torch.from_numpy(np.ascontiguousarray(a).transpose(2, 0, 1)).float() / 255
+            # A fresh float array: the cached uint8 ones are read-only, and torch warns on those.
+            return torch.from_numpy(np.ascontiguousarray(a.transpose(2, 0, 1), dtype=np.float32) / 255)
 
         m = torch.from_numpy(np.ascontiguousarray(mask)[None].astype(np.float32) / 255)
         return {"blur": chw(blur), "sharp": chw(sharp), "mask": m, "kind": self.meta[i]["kind"]}

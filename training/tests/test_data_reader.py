@@ -48,3 +48,16 @@ def test_a_crop_larger_than_the_sample_is_a_clear_error():
     assert reader.blur_aware_box(rng, mask, 128, False) == (0, 0)
     with pytest.raises(ValueError, match="256-px crop does not fit a 128x128 sample"):
         reader.blur_aware_box(rng, mask, 256, False)
+
+
+def test_whole_images_come_back_exact_and_without_the_read_only_warning(tmp_path, recwarn):
+    (tmp_path / "val").mkdir()
+    b, s, m, meta = synth.synth_sample([6, 0], PHOTOS, OBJECTS, size=64, kind="local")
+    build.save_triplet(str(tmp_path / "val"), 0, b, s, m)
+    meta["id"] = "000000"
+    (tmp_path / "index.json").write_text(json.dumps({"val": [meta]}))
+    item = reader.SynthPairs(str(tmp_path), "val", augment=False)[0]  # no crop, no flip: the decoded arrays as-is
+    assert item["blur"].is_contiguous() and item["blur"].dtype.is_floating_point
+    np.testing.assert_array_equal((item["blur"] * 255).round().byte().permute(1, 2, 0).numpy(), b)
+    np.testing.assert_array_equal((item["sharp"] * 255).round().byte().permute(1, 2, 0).numpy(), s)
+    assert not [w for w in recwarn if "not writable" in str(w.message)]
