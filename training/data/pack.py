@@ -1,7 +1,7 @@
 """A compact copy of the built set for the GPU machine, whose whole carried tree is at most 64 MiB.
 
 Each train sample gives two training-size crops (one centred on blur when it has any, one random: the
-paper's blur-aware rule, fixed at pack time), stored as JPEG quality 95 without chroma subsampling (median
+paper's blur-aware rule, fixed at pack time; one crop when it is the whole sample), stored as JPEG quality 95 without chroma subsampling (median
 42.5 dB against the PNG, 5 % of crops under 38 dB: finer than what the model resolves yet) plus a lossless
 PNG mask, until --max-mib is used up. The val split is packed the same way (one centred crop each, first --val samples), so
 `training.train --data <pack>` runs unchanged. Deterministic from --seed.
@@ -30,8 +30,9 @@ def save_crop(folder, name, blur, sharp, mask) -> int:
 
 
 def crops(rng, mask, crop, count):
-    """`count` crop boxes: the first centred on blur (when the sample has any), the rest random."""
-    return [blur_aware_box(rng, mask, crop, k == 0) for k in range(count)]
+    """Up to `count` crop boxes: the first centred on blur (when the sample has any), the rest random; the same
+    box twice (a crop as large as the sample) is packed once."""
+    return list(dict.fromkeys(blur_aware_box(rng, mask, crop, k == 0) for k in range(count)))
 
 
 def pack_split(data, out, split, metas, crop, per_sample, budget, rng):

@@ -31,3 +31,11 @@ def test_pack_budget_crops_and_reader(tmp_path):
     assert (again / "train" / f"{first['id']}_blur.jpg").read_bytes() == (
         out / "train" / f"{first['id']}_blur.jpg"
     ).read_bytes()
+
+
+def test_a_crop_as_large_as_the_sample_is_packed_once(tmp_path):
+    tiny_set(tmp_path / "set", n=6, size=64)
+    pack.main(["--data", str(tmp_path / "set"), "--out", str(tmp_path / "pack"), "--crop", "64", "--val", "2"])
+    index = json.loads((tmp_path / "pack" / "index.json").read_text())
+    sources = [m["packed_from"] for m in index["train"]]
+    assert sources and len(sources) == len(set(sources))  # two identical whole-sample crops would waste the budget
