@@ -1,10 +1,10 @@
 """A compact copy of the built set for the GPU machine, whose whole carried tree is at most 64 MiB.
 
 Each train sample gives two training-size crops (one centred on blur when it has any, one random: the
-paper's blur-aware rule, fixed at pack time; one crop when it is the whole sample), stored as JPEG quality 95 without chroma subsampling (median
-42.5 dB against the PNG, 5 % of crops under 38 dB: finer than what the model resolves yet) plus a lossless
-PNG mask, until --max-mib is used up. The val split is packed the same way (one centred crop each, first --val samples), so
-`training.train --data <pack>` runs unchanged. Deterministic from --seed.
+paper's blur-aware rule, fixed at pack time; one crop when it is the whole sample), stored as JPEG quality 95
+without chroma subsampling (median 42.5 dB against the PNG, 5 % of crops under 38 dB: finer than what the model
+resolves yet) plus a lossless PNG mask, until --max-mib is used up. The val split is packed the same way (one
+centred crop each, first --val samples), so `training.train --data <pack>` runs unchanged. Deterministic from --seed.
 
     /usr/bin/python3 -m training.data.pack --data training/.data/synth --out training/.pack --max-mib 30
 """

@@ -87,7 +87,7 @@ class SynthPairs:
             blur, sharp, mask = blur[:, ::-1], sharp[:, ::-1], mask[:, ::-1]
 
         def chw(a):
-            # A fresh float array: the cached uint8 ones are read-only, and torch warns on those.
+            # A fresh float array: decoded PNGs (np.asarray of a PIL image) are read-only, and torch warns on those.
             return torch.from_numpy(np.ascontiguousarray(a.transpose(2, 0, 1), dtype=np.float32) / 255)
 
         m = torch.from_numpy(np.ascontiguousarray(mask)[None].astype(np.float32) / 255)
