@@ -33,17 +33,19 @@ def split_photos(photos, seed, val_frac=0.1):
     """Hold out whole photographs (by near-duplicate group) for validation, deterministically.
 
     Large photos (usable as 256 backgrounds) and small ones (object donors only) are split
-    separately so both halves get their share of each.
+    separately so both halves get their share of each. Photos marked `train_only` always train and take
+    no part in the draw, so adding them leaves the held-out set as it was.
     """
     rng = np.random.default_rng([seed, 7])
+    drawn = [p for p in photos if not p.get("train_only")]
     val = set()
     for big in (True, False):
-        groups = sorted({p["group"] for p in photos if (min(p["size"]) >= 256) == big})
+        groups = sorted({p["group"] for p in drawn if (min(p["size"]) >= 256) == big})
         groups = [groups[i] for i in rng.permutation(len(groups))]
         n_val = max(1, round(val_frac * len(groups)))
         val.update(groups[:n_val])
-    return ([i for i, p in enumerate(photos) if p["group"] not in val],
-            [i for i, p in enumerate(photos) if p["group"] in val])
+    held_out = [p["group"] in val and not p.get("train_only") for p in photos]
+    return [i for i, h in enumerate(held_out) if not h], [i for i, h in enumerate(held_out) if h]
 
 
 def split_objects(objects, seed, val_frac=0.1):

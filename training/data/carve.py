@@ -15,7 +15,7 @@ import zlib
 import numpy as np
 from PIL import Image
 
-from .fetch import CACHE, EXTRACT, fetch_all
+from .fetch import CACHE, EXTRACT, PACKAGES, TRAIN_ONLY_PACKAGES, fetch_all
 
 PHOTO_SHORT_MAX = 1080   # downscale big wallpapers: sharper pixels, saner crop scales
 NPY_DIR = os.path.join(CACHE, "npy")
@@ -27,6 +27,7 @@ LICENCES = {  # from shared docs/training-data.md
     "opencv-doc": "OpenCV sample data (BSD / per-file, see package copyright)",
     "palapeli-data": "see package copyright (KDE)", "digikam-data": "see package copyright (KDE)",
     "libjxl-testdata": "see package copyright", "tuxpaint-stamps-default": "GPL-2+ / per-stamp",
+    "plasma-workspace-wallpapers": "LGPL-3 (each wallpaper's metadata.json)",
 }
 
 GCOMPRIS_RCC = ["erase", "explore_monuments", "explore_world_animals",
@@ -45,6 +46,9 @@ OPENCV_PHOTOS = ["aero1.jpg", "aero3.jpg", "aloeL.jpg", "apple.jpg", "baboon.jpg
                  "fruits.jpg", "graf1.png", "home.jpg", "left.jpg", "leuvenA.jpg",
                  "leuvenB.jpg", "messi5.jpg", "orange.jpg", "rubberwhale1.png",
                  "squirrel_cls.jpg", "stuff.jpg"]
+# KDE Plasma wallpapers that are photographs (the other 19 are artwork); the largest size of each.
+PLASMA_PHOTOS = ["BytheWater", "ColdRipple", "ColorfulCups", "DarkestHour", "EveningGlow", "FallenLeaf",
+                 "Grey", "Kite", "OneStandsOut", "Path", "summer_1am"]
 GROUPS = {"leuvenA.jpg": "opencv-leuven", "leuvenB.jpg": "opencv-leuven"}
 
 
@@ -115,6 +119,8 @@ def photo_files(ext):
     add("palapeli-data", "usr/share/palapeli/collection/*.jpg")
     add("digikam-data", "usr/share/digikam/about/images/body-background.jpg")
     add("libjxl-testdata", "usr/share/libjxl-testdata/jxl/flower/flower.png")
+    for name in PLASMA_PHOTOS:
+        add("plasma-workspace-wallpapers", f"usr/share/wallpapers/{name}/contents/images/2560x1600.jpg")
     return out
 
 
@@ -176,7 +182,7 @@ def carve_all(log=print):
         photos.append(dict(package=pkg, path=label, orig_size=[w, h],
                            size=[rgb.shape[1], rgb.shape[0]], licence=LICENCES[pkg],
                            group=GROUPS.get(os.path.basename(label), "ahash-" + hsh),
-                           npy=save_npy("photos", pkg + label, rgb)))
+                           train_only=pkg in TRAIN_ONLY_PACKAGES, npy=save_npy("photos", pkg + label, rgb)))
     objects = []
     if "tuxpaint-stamps-default" in ext:
         root = os.path.join(ext["tuxpaint-stamps-default"], "usr/share/tuxpaint/stamps")
@@ -191,9 +197,11 @@ def carve_all(log=print):
                                     size=[rgba.shape[1], rgba.shape[0]],
                                     licence=LICENCES["tuxpaint-stamps-default"],
                                     npy=save_npy("objects", rel, rgba)))
-    for name, items in (("photos.json", photos), ("objects.json", objects)):
-        with open(os.path.join(CACHE, name), "w") as fh:
+    for name, items in (("photos.json", photos), ("objects.json", objects),
+                        ("carve.json", {"packages": PACKAGES + TRAIN_ONLY_PACKAGES})):
+        with open(os.path.join(CACHE, name + ".tmp"), "w") as fh:
             json.dump(items, fh, indent=1)
+        os.replace(os.path.join(CACHE, name + ".tmp"), os.path.join(CACHE, name))
     counts = {}
     for p in photos:
         counts[p["package"]] = counts.get(p["package"], 0) + 1
@@ -202,9 +210,11 @@ def carve_all(log=print):
 
 
 def load_index():
-    """Return (photos, objects) from the JSON indexes, carving first when they are missing."""
-    pj, oj = os.path.join(CACHE, "photos.json"), os.path.join(CACHE, "objects.json")
-    if not (os.path.exists(pj) and os.path.exists(oj)):
+    """Return (photos, objects) from the JSON indexes, carving first when they are missing or were carved
+    from another package list."""
+    pj, oj, cj = (os.path.join(CACHE, n) for n in ("photos.json", "objects.json", "carve.json"))
+    if not all(os.path.exists(p) for p in (pj, oj, cj)) or \
+            json.load(open(cj))["packages"] != PACKAGES + TRAIN_ONLY_PACKAGES:
         return carve_all()
     return json.load(open(pj)), json.load(open(oj))
 

@@ -42,6 +42,17 @@ def test_split_is_by_whole_photo():
     assert build.split_photos(photos, seed=0) == (tr, va)
 
 
+def test_train_only_photos_train_and_leave_the_held_out_set_as_it_was():
+    photos = [{"group": f"g{i // 2}", "size": [300 if i < 30 else 100] * 2} for i in range(60)]
+    tr, va = build.split_photos(photos, seed=0)
+    extra = [{"group": f"x{i}", "size": [1600, 2560], "train_only": True} for i in range(11)]
+    extra.append({"group": photos[va[0]]["group"], "size": [300, 300], "train_only": True})  # a held-out look-alike
+    tr2, va2 = build.split_photos(photos[:20] + extra + photos[20:], seed=0)
+    moved = {i: i if i < 20 else i + len(extra) for i in range(len(photos))}  # indices after the insertion
+    assert va2 == [moved[i] for i in va]  # the same held-out photos
+    assert sorted(tr2) == sorted([moved[i] for i in tr] + list(range(20, 20 + len(extra))))
+
+
 def test_a_crop_larger_than_the_sample_is_a_clear_error():
     mask = np.zeros((128, 128), np.uint8)
     rng = np.random.default_rng(0)
