@@ -7,8 +7,8 @@ cannot be fetched (the GPU machine: no package registry, a 64 MiB carried tree).
 Layout: OUT/sources.json ({"photos": [...], "objects": [...]}, carve.py's records with `file` in place of
 `npy` and `size` as stored), OUT/photos/NNNN.jpg (JPEG, 4:2:0, long side at most --max-side),
 OUT/objects/NNNN.webp (lossless RGBA with the colour under transparent pixels kept, long side at most 256:
-the generator draws objects at most half of a 256 px sample). Order and `group` are kept, so build.py splits
-train from validation exactly as at home. Defaults: 34.7 MiB for 313 photos and 323 objects.
+the generator draws objects at most half of a 256 px sample). Order, `group` and `train_only` are kept, so
+build.py splits train from validation exactly as at home. Defaults: 36.2 MiB for 324 photos and 323 objects.
 """
 import argparse
 import hashlib

@@ -16,7 +16,8 @@ def _records(tmp_path):
     for i, rgb in enumerate([*PHOTOS, big]):
         np.save(tmp_path / f"p{i}.npy", rgb)
         photos.append({"package": "test", "path": f"p{i}", "size": [rgb.shape[1], rgb.shape[0]],
-                       "licence": "CC0", "group": f"g{i}", "npy": str(tmp_path / f"p{i}.npy")})
+                       "licence": "CC0", "group": f"g{i}", "train_only": i == 0,
+                       "npy": str(tmp_path / f"p{i}.npy")})
     for i, rgba in enumerate([*OBJECTS, tall]):
         np.save(tmp_path / f"o{i}.npy", rgba)
         objects.append({"package": "test", "path": f"o{i}", "size": [rgba.shape[1], rgba.shape[0]],
@@ -30,6 +31,7 @@ def test_pack_round_trip_keeps_order_groups_and_pixels(tmp_path):
     assert summary["photos"] == 3 and summary["objects"] == 3 and summary["mib"] < 1
     loaded_p, loaded_o = sources.load(str(tmp_path / "pack"), str(tmp_path / "cache"))
     assert [p["group"] for p in loaded_p] == ["g0", "g1", "g2"]
+    assert [p["train_only"] for p in loaded_p] == [True, False, False]  # so the split is the same there
     assert loaded_p[2]["size"] == [512, 341]  # the 900x600 photo fitted into 512
     for rec, orig in zip(loaded_p[:2], PHOTOS):
         got = np.load(rec["npy"]).astype(float)
