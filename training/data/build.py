@@ -1,7 +1,8 @@
 """Build the synthetic training set on disk.
 
     /usr/bin/python3 -m training.data.build --out training/.data/synth --train 2000 --val 200 \
-        --size 256 --seed 0 [--workers 2] [--sources training/.sources] [--soft-share 0.2]
+        --size 256 --seed 0 [--workers 2] [--sources training/.sources] [--soft-share 0.2] \
+        [--no-train-only-photos]
 
 --soft-share softens the background of that share of local and no-blur crops (soft.py); 0 builds the set
 every shipped model so far was trained and calibrated on.
@@ -145,16 +146,22 @@ def main(argv=None):
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--soft-share", type=float, default=0.0)
     ap.add_argument("--sources", help="a pack from training.data.sources instead of the fetched packages")
+    ap.add_argument("--train-only-photos", action=argparse.BooleanOptionalAction, default=True,
+                    help="use the train-only packages' photographs (fetch.TRAIN_ONLY_PACKAGES); with --no-... a"
+                         " set built before they came (session 31) comes out as it was")
     args = ap.parse_args(argv)
     if not 0.0 <= args.soft_share <= 1.0:
         ap.error("--soft-share is a share of crops, from 0 to 1")
     workers = max(1, min(args.workers, os.cpu_count() or 1))
     t0 = time.time()
     photos, objects = sources.load(args.sources) if args.sources else load_index()  # may fetch and carve
+    if not args.train_only_photos:
+        photos = [p for p in photos if not p.get("train_only")]
     tr_p, va_p = split_photos(photos, args.seed)
     tr_o, va_o = split_objects(objects, args.seed)
     t1 = time.time()
     idx = {"size": args.size, "seed": args.seed, "soft_share": args.soft_share,
+           "train_only_photos": sum(1 for i in tr_p if photos[i].get("train_only")),
            "layout": __doc__.split("Layout")[1].strip(),
            "split": {"train_photos": [photos[i]["path"] for i in tr_p],
                      "val_photos": [photos[i]["path"] for i in va_p],

@@ -56,4 +56,11 @@ def test_build_from_a_pack(tmp_path, monkeypatch):
     val_groups = {photos[int(p[1:])]["group"] for p in index["split"]["val_photos"]}
     train_groups = {photos[int(p[1:])]["group"] for p in index["split"]["train_photos"]}
     assert val_groups and not val_groups & train_groups
+    assert index["train_only_photos"] == 1 and "p0" in index["split"]["train_photos"]
     assert list(tmp_path.glob("deblur-sources-*/photos/*.npy"))
+    without = tmp_path / "without"
+    build.main(["--sources", str(tmp_path / "pack"), "--out", str(without), "--train", "2", "--val", "1",
+                "--val-full", "0", "--size", "128", "--workers", "1", "--no-train-only-photos"])
+    index2 = json.loads((without / "index.json").read_text())
+    assert index2["train_only_photos"] == 0 and "p0" not in index2["split"]["train_photos"]
+    assert index2["split"]["val_photos"] == index["split"]["val_photos"]
