@@ -15,7 +15,7 @@ import zlib
 import numpy as np
 from PIL import Image
 
-from .fetch import CACHE, EXTRACT, PACKAGES, TRAIN_ONLY_PACKAGES, fetch_all
+from .fetch import ALL_PACKAGES, CACHE, EXTRACT, TRAIN_ONLY_PACKAGES, fetch_all
 
 PHOTO_SHORT_MAX = 1080   # downscale big wallpapers: sharper pixels, saner crop scales
 NPY_DIR = os.path.join(CACHE, "npy")
@@ -198,7 +198,7 @@ def carve_all(log=print):
                                     licence=LICENCES["tuxpaint-stamps-default"],
                                     npy=save_npy("objects", rel, rgba)))
     for name, items in (("photos.json", photos), ("objects.json", objects),
-                        ("carve.json", {"packages": PACKAGES + TRAIN_ONLY_PACKAGES})):
+                        ("carve.json", {"packages": ALL_PACKAGES})):
         with open(os.path.join(CACHE, name + ".tmp"), "w") as fh:
             json.dump(items, fh, indent=1)
         os.replace(os.path.join(CACHE, name + ".tmp"), os.path.join(CACHE, name))
@@ -214,7 +214,7 @@ def load_index():
     from another package list."""
     pj, oj, cj = (os.path.join(CACHE, n) for n in ("photos.json", "objects.json", "carve.json"))
     if not all(os.path.exists(p) for p in (pj, oj, cj)) or \
-            json.load(open(cj))["packages"] != PACKAGES + TRAIN_ONLY_PACKAGES:
+            json.load(open(cj))["packages"] != ALL_PACKAGES:
         return carve_all()
     return json.load(open(pj)), json.load(open(oj))
 

@@ -21,6 +21,7 @@ PACKAGES = [
 # Their photographs only ever train (build.split_photos never holds them out): they came after the split was
 # drawn, and holding some out would re-draw it and change every held-out number measured so far.
 TRAIN_ONLY_PACKAGES = ["plasma-workspace-wallpapers"]
+ALL_PACKAGES = PACKAGES + TRAIN_ONLY_PACKAGES
 
 
 def fetch_one(pkg, log=print):
@@ -47,9 +48,8 @@ def fetch_one(pkg, log=print):
     return dest
 
 
-def fetch_all(packages=None, log=print):
-    """Fetch every package (by default all of both lists); return {pkg: extract dir} for those that worked."""
-    packages = PACKAGES + TRAIN_ONLY_PACKAGES if packages is None else packages
+def fetch_all(packages=ALL_PACKAGES, log=print):
+    """Fetch every package; return {pkg: extract dir} for those that worked."""
     got = {}
     for pkg in packages:
         d = fetch_one(pkg, log)
@@ -62,5 +62,5 @@ def fetch_all(packages=None, log=print):
 
 
 if __name__ == "__main__":
-    res = fetch_all(sys.argv[1:] or None)
+    res = fetch_all(sys.argv[1:] or ALL_PACKAGES)
     print(f"[fetch] {len(res)} packages ready under {EXTRACT}")
