@@ -8,8 +8,8 @@
 // - with --match-unblurred, the lowest tau whose unblurred region's pooled PSNR against the input, on all the
 //   crops, reaches that many dB: the ship rule's "as sharp-safe as the shipped model" (pass the shipped model's own
 //   number at its tau, from this script's output or `npm run eval -- --split train --limit 300`).
-// Prints JSON: the chosen tau, every tau tried, and the weighted-PSNR gain, kept ratio and unblurred PSNR at the
-// chosen tau (progress on stderr).
+// Prints JSON: the chosen tau, every tau tried (with --match-unblurred, each with its gain), and the weighted-PSNR
+// gain, kept ratio and unblurred PSNR at the chosen tau (progress on stderr).
 import { parseArgs } from 'node:util';
 import { loadModelDir } from '../../src-main/inference';
 import { evaluateSplit, readSplit } from './evaluate';
@@ -51,6 +51,8 @@ async function main() {
       threshold,
       keptRatioNoBlur: m.keptRatioNoBlur ?? NaN,
       unblurredPsnrVsInputPooled: m.unblurredPsnrVsInputPooled ?? NaN,
+      // Only the unblurred search measures crops with blur; JSON writes the kept-ratio search's NaN as null.
+      weightedPsnrGain: (m.weightedPsnr ?? NaN) - (m.weightedPsnrInput ?? NaN),
       metrics: m,
     };
     console.error(JSON.stringify({ ...trial, metrics: undefined }));
