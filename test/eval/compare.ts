@@ -4,9 +4,17 @@
 import { readFile } from 'node:fs/promises';
 import { compareTable, type EvalReport } from './report-rows';
 
+async function read(file: string): Promise<EvalReport> {
+  const text = await readFile(file, 'utf8');
+  try {
+    const report = JSON.parse(text) as EvalReport;
+    if (Array.isArray(report.splits)) return report;
+  } catch {
+    // named below, with the file
+  }
+  throw new Error(`${file}: not an eval report (the JSON that \`npm run eval -- --json\` prints)`);
+}
+
 const files = process.argv.slice(2);
 if (!files.length) throw new Error('usage: npm run eval:compare -- <report.json> ...');
-const reports = await Promise.all(
-  files.map(async (f) => JSON.parse(await readFile(f, 'utf8')) as EvalReport),
-);
-console.log(compareTable(files, reports));
+console.log(compareTable(files, await Promise.all(files.map(read))));
