@@ -47,12 +47,14 @@ async function main() {
   const searched = floor === undefined ? noBlur : samples;
   const measure = async (threshold: number) => {
     const m = await evaluateSplit(model, args.data, args.split, searched, { threshold });
+    // The kept-ratio search sees crops without blur only: no gain there, and their unblurred PSNR is not the
+    // number the match uses, so those two are left out (JSON drops undefined).
+    const all = searched === samples;
     const trial = {
       threshold,
       keptRatioNoBlur: m.keptRatioNoBlur ?? NaN,
-      unblurredPsnrVsInputPooled: m.unblurredPsnrVsInputPooled ?? NaN,
-      // Only the unblurred search measures crops with blur; JSON writes the kept-ratio search's NaN as null.
-      weightedPsnrGain: (m.weightedPsnr ?? NaN) - (m.weightedPsnrInput ?? NaN),
+      unblurredPsnrVsInputPooled: all ? (m.unblurredPsnrVsInputPooled ?? NaN) : undefined,
+      weightedPsnrGain: all ? (m.weightedPsnr ?? NaN) - (m.weightedPsnrInput ?? NaN) : undefined,
       metrics: m,
     };
     console.error(JSON.stringify({ ...trial, metrics: undefined }));
@@ -62,7 +64,7 @@ async function main() {
   const goal: Goal<T> =
     floor === undefined
       ? { value: (t) => t.keptRatioNoBlur, atMost: number('target', args.target) }
-      : { value: (t) => t.unblurredPsnrVsInputPooled, atLeast: floor };
+      : { value: (t) => t.unblurredPsnrVsInputPooled ?? NaN, atLeast: floor };
   const grid = {
     from: number('from', args.from),
     to: number('to', args.to),
