@@ -12,7 +12,7 @@
 // gain, kept ratio and unblurred PSNR at the chosen tau (progress on stderr).
 import { parseArgs } from 'node:util';
 import { loadModelDir } from '../../src-main/inference';
-import { evaluateSplit, readSplit } from './evaluate';
+import { evaluateSplit, readSplit, type SplitMetrics } from './evaluate';
 import { searchThreshold, type Goal } from './threshold-search';
 
 const { values: args } = parseArgs({
@@ -35,6 +35,8 @@ const number = (name: string, text: string) => {
   return n;
 };
 
+const gainOf = (m: SplitMetrics) => (m.weightedPsnr ?? NaN) - (m.weightedPsnrInput ?? NaN);
+
 async function main() {
   if (!args.model) throw new Error('--model <dir> is required');
   const model = await loadModelDir(args.model);
@@ -44,17 +46,17 @@ async function main() {
     args['match-unblurred'] === undefined ? undefined : number('match-unblurred', args['match-unblurred']);
   if (floor === undefined && !noBlur.length)
     throw new Error(`${args.data}: no crops without blur among the first ${args.limit}`);
-  const searched = floor === undefined ? noBlur : samples;
+  // The kept-ratio search sees crops without blur only: no gain there, and their unblurred PSNR is not the
+  // number the match uses, so its trials leave those two out (JSON drops undefined).
+  const all = floor !== undefined;
+  const searched = all ? samples : noBlur;
   const measure = async (threshold: number) => {
     const m = await evaluateSplit(model, args.data, args.split, searched, { threshold });
-    // The kept-ratio search sees crops without blur only: no gain there, and their unblurred PSNR is not the
-    // number the match uses, so those two are left out (JSON drops undefined).
-    const all = searched === samples;
     const trial = {
       threshold,
       keptRatioNoBlur: m.keptRatioNoBlur ?? NaN,
       unblurredPsnrVsInputPooled: all ? (m.unblurredPsnrVsInputPooled ?? NaN) : undefined,
-      weightedPsnrGain: all ? (m.weightedPsnr ?? NaN) - (m.weightedPsnrInput ?? NaN) : undefined,
+      weightedPsnrGain: all ? gainOf(m) : undefined,
       metrics: m,
     };
     console.error(JSON.stringify({ ...trial, metrics: undefined }));
@@ -74,14 +76,14 @@ async function main() {
   let atThreshold;
   if (result.threshold !== undefined) {
     // The unblurred search already measured every crop at the chosen tau.
-    const tried = result.trials.find((t) => t.threshold === result.threshold && searched === samples);
+    const tried = all ? result.trials.find((t) => t.threshold === result.threshold) : undefined;
     const m =
       tried?.metrics ??
       (await evaluateSplit(model, args.data, args.split, samples, { threshold: result.threshold }));
     atThreshold = {
       keptRatioNoBlur: m.keptRatioNoBlur,
       keptRatio: m.keptRatio,
-      weightedPsnrGain: (m.weightedPsnr ?? NaN) - (m.weightedPsnrInput ?? NaN),
+      weightedPsnrGain: gainOf(m),
       unblurredPsnrVsInputPooled: m.unblurredPsnrVsInputPooled,
     };
   }

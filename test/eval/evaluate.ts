@@ -237,3 +237,6 @@ export async function evaluateSplit(
     })),
   };
 }
+
+/** One split's entry in `npm run eval`'s report. */
+export type SplitMetrics = Awaited<ReturnType<typeof evaluateSplit>>;

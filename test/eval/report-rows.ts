@@ -1,23 +1,24 @@
 // The measures the ship rule compares (models/lmdvit-e8/MODEL_CARD.md, Threshold), read out of `npm run eval`
 // reports as named rows, so two checkpoints' reports line up side by side (`npm run eval:compare`).
+import type { SplitMetrics } from './evaluate';
 
-interface Bucket {
+// The fields read here, typed from what evaluate.ts reports (a type-only import: no model code loads).
+type Bucket = Pick<SplitMetrics['byBlurLength'][number], 'weightedPsnr' | 'weightedPsnrInput'> & {
   lengthPx: { from: number };
-  weightedPsnr: number | null;
-  weightedPsnrInput: number | null;
-}
-
-interface SplitReport {
-  split: string;
-  weightedPsnr: number | null;
-  weightedPsnrInput: number | null;
-  unblurredPsnrVsInput: number | null;
-  unblurredPsnrVsInputPooled: number | null;
-  keptRatio: number | null;
-  keptRatioNoBlur: number | null;
-  unblurredKeptByBackground?: { soft?: { kept: number | null } };
+};
+type SplitReport = Pick<
+  SplitMetrics,
+  | 'split'
+  | 'weightedPsnr'
+  | 'weightedPsnrInput'
+  | 'unblurredPsnrVsInput'
+  | 'unblurredPsnrVsInputPooled'
+  | 'keptRatio'
+  | 'keptRatioNoBlur'
+> & {
+  unblurredKeptByBackground?: Record<string, { kept: number | null } | undefined>;
   byBlurLength?: Bucket[];
-}
+};
 
 export interface EvalReport {
   threshold: number;
