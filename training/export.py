@@ -15,6 +15,7 @@ from torch import nn
 
 from .checkpoint import load_weights
 from .config import load_config
+from .keep_offsets import apply_keep_offsets, read_offsets
 from .model import LMDViT
 
 OPSET = 17
@@ -154,6 +155,7 @@ def main(argv=None) -> int:
     p.add_argument("--threshold", type=float, default=0.5,
                    help="the manifest's defaultThreshold (tau); docs/training.md, 'Export'")
     p.add_argument("--version", default="1.0.0", help="the model's version, raised with every retrained release")
+    p.add_argument("--keep-offsets", help="keep-logit offsets to fold in (python -m training.keep_offsets)")
     args = p.parse_args(argv)
 
     cfg = load_config(args.config)
@@ -163,6 +165,14 @@ def main(argv=None) -> int:
     if args.checkpoint:
         load_weights(model, args.checkpoint)
         weights = f"{Path(args.checkpoint).name} (sha256 {sha256_of(Path(args.checkpoint))})"
+    if args.keep_offsets:
+        if args.dense:
+            p.error("--keep-offsets moves the predictors' decisions; the dense variant has none")
+        try:
+            apply_keep_offsets(model, read_offsets(args.keep_offsets))
+        except ValueError as e:
+            p.error(str(e))
+        weights += f" + {Path(args.keep_offsets).name} (sha256 {sha256_of(Path(args.keep_offsets))})"
     if args.tile % cfg.model.input_multiple:
         p.error(f"--tile must be a multiple of {cfg.model.input_multiple}")
 

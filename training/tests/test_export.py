@@ -1,5 +1,6 @@
 """ONNX export: the contract's inputs and outputs, dynamic sizes, manifest with the file's sha256."""
 import json
+import re
 from pathlib import Path
 
 import onnx
@@ -68,6 +69,15 @@ def test_shipped_manifest_metrics_are_the_committed_eval_report():
     assert report["threshold"] == manifest["defaultThreshold"]
     assert export.manifest_metrics(report, "lmdvit-e8") == manifest["metrics"]
     assert export.manifest_metrics(manifest["metrics"], "lmdvit-e8") == manifest["metrics"]
+
+
+def test_shipped_manifest_names_the_committed_weights_by_sha256():
+    # "last.pt (sha256 ...) + keep-offsets.json (sha256 ...)": the files the export came from, as committed.
+    manifest = json.loads(Path("models/lmdvit-e8/manifest.json").read_text())
+    parts = re.findall(r"([\w.-]+) \(sha256 ([0-9a-f]{64})\)", manifest["weights"])
+    assert parts and " + ".join(f"{n} (sha256 {h})" for n, h in parts) == manifest["weights"]
+    for name, sha in parts:
+        assert export.sha256_of(Path("training/checkpoints/lmdvit-e8") / name) == sha, name
 
 
 def test_threshold_sets_the_default_and_must_match_the_metrics_report(tmp_path):
