@@ -89,7 +89,7 @@ describe('Models tab end to end', () => {
     expect(mainList()).toEqual([`${SHIPPED} shipped`, '*e2e-fixture imported']);
     expect(JSON.parse(await readFile(join(user, 'default.json'), 'utf8'))).toEqual({ id: 'e2e-fixture' });
 
-    // The next restore with "Default" runs it: the fixture's own threshold (0.5; the shipped model's is 0.43)
+    // The next restore with "Default" runs it: the fixture's own threshold (0.5; the shipped model's is 0.41)
     // and tiles (256 px, so two across 384 px; the shipped model's 512 px would be one of 384).
     const photo = join(folder, 'noise.png');
     const noise = { type: 'gaussian', mean: 128, sigma: 40 } as const;
